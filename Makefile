@@ -1,0 +1,44 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1:8000
+
+# mysqlclient needs system headers, so it is installed only for a MySQL DATABASE_URL.
+ifneq (,$(findstring mysql,$(DATABASE_URL)))
+REQUIREMENTS := requirements-dev.txt requirements-mysql.txt
+STAMP := $(VENV)/.installed-mysql
+else
+REQUIREMENTS := requirements-dev.txt
+STAMP := $(VENV)/.installed
+endif
+
+.PHONY: install run test lint format bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python requirements.txt $(REQUIREMENTS)
+	$(BIN)/pip install --quiet $(addprefix -r ,$(REQUIREMENTS))
+	touch $@
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py ensure_admin
+	@echo "Serving the shop on http://$(HOST)/ (API docs: http://$(HOST)/api/docs/, admin: http://$(HOST)/admin/)"
+	$(BIN)/python manage.py runserver $(HOST)
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .

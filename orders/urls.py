@@ -1,0 +1,5 @@
+urlpatterns = []
+
+
+def register(router):
+    """This app has no router routes yet."""

@@ -1,0 +1,39 @@
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.views import defaults
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from shop.exceptions import error_body
+
+HealthSerializer = inline_serializer(
+    "Health", {"status": serializers.CharField(), "database": serializers.ChoiceField(["ok", "error"])}
+)
+
+
+class HealthView(APIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = []
+
+    @extend_schema(responses={200: HealthSerializer, 503: HealthSerializer})
+    def get(self, request):
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except DatabaseError:
+            return Response({"status": "error", "database": "error"}, status=503)
+        return Response({"status": "ok", "database": "ok"})
+
+
+def api_not_found(request, *args, **kwargs):
+    return JsonResponse(error_body("Not found", "not_found"), status=404)
+
+
+def server_error(request, *args, **kwargs):
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body("Internal server error", "server_error"), status=500)
+    return defaults.server_error(request)
