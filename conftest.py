@@ -1,6 +1,7 @@
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import RefreshToken
 
 
 @pytest.fixture(autouse=True)
@@ -19,3 +20,46 @@ def _media_in_tmp(settings, tmp_path):
 @pytest.fixture
 def api_client():
     return APIClient()
+
+
+def client_for(user) -> APIClient:
+    """An API client sending `user`'s access token, as the storefront does."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
+    return client
+
+
+@pytest.fixture
+def customer(db):
+    from accounts.tests.factories import UserFactory
+
+    return UserFactory()
+
+
+@pytest.fixture
+def staff(db):
+    from accounts.tests.factories import StaffFactory
+
+    return StaffFactory()
+
+
+@pytest.fixture
+def superuser(db):
+    from accounts.tests.factories import SuperuserFactory
+
+    return SuperuserFactory()
+
+
+@pytest.fixture
+def customer_client(customer):
+    return client_for(customer)
+
+
+@pytest.fixture
+def staff_client(staff):
+    return client_for(staff)
+
+
+@pytest.fixture
+def superuser_client(superuser):
+    return client_for(superuser)

@@ -1,0 +1,110 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django_countries.fields import CountryField
+
+from catalog.models import Product, default_currency
+
+
+class OrderStatus(models.TextChoices):
+    PENDING = "pending"
+    PAID = "paid"
+    PROCESSING = "processing"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+
+
+# Orders that count as sold: revenue, statistics and verified-purchase reviews.
+PAID_OR_LATER = (OrderStatus.PAID, OrderStatus.PROCESSING, OrderStatus.SHIPPED, OrderStatus.DELIVERED)
+
+
+class Cart(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cart")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Cart of {self.user_id}"
+
+
+class CartItem(models.Model):
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="items")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    size = models.CharField(max_length=40, blank=True, default="")
+    color = models.CharField(max_length=40, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["cart", "product", "size", "color"], name="cart_item_merge_key"),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="cart_item_quantity_positive"),
+        ]
+
+
+class Order(models.Model):
+    # SET_NULL: the books keep orders of deleted accounts, detached and anonymised.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="orders"
+    )
+    status = models.CharField(max_length=20, choices=OrderStatus.choices, default=OrderStatus.PENDING)
+    currency = models.CharField(max_length=3, default=default_currency)
+    subtotal = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+    total = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+    amount_paid = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+    shipping_full_name = models.CharField(max_length=150, blank=True)
+    shipping_address = models.CharField(max_length=300, blank=True)
+    shipping_city = models.CharField(max_length=120, blank=True)
+    shipping_postal_code = models.CharField(max_length=20, blank=True)
+    shipping_country = CountryField(blank=True)
+    shipping_phone = models.CharField(max_length=40, blank=True)
+    tracking_number = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_paid__gte=0), name="order_amount_paid_not_negative"),
+            models.CheckConstraint(condition=Q(amount_paid__lte=models.F("total")), name="order_not_overpaid"),
+        ]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="order_user_newest"),
+            models.Index(fields=["status", "created_at"], name="order_status_created"),
+            models.Index(fields=["tracking_number"], name="order_tracking"),
+        ]
+
+    def __str__(self):
+        return f"Order #{self.pk} ({self.status})"
+
+    @property
+    def balance_due(self) -> Decimal:
+        return self.total - self.amount_paid
+
+
+class OrderItem(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
+    # SET_NULL: the line keeps its snapshot when the product is deleted.
+    product = models.ForeignKey(Product, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    product_name = models.CharField(max_length=200)
+    unit_price = models.DecimalField(max_digits=12, decimal_places=2)
+    discount_percentage = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    # Snapshot of the product's cost when sold, for profit statistics.
+    unit_cost = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    size = models.CharField(max_length=40, blank=True, default="")
+    color = models.CharField(max_length=40, blank=True, default="")
+    line_total = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.CheckConstraint(condition=Q(quantity__gte=1), name="order_item_quantity_positive")]
+        indexes = [models.Index(fields=["product", "order"], name="order_item_product")]
+
+    def __str__(self):
+        return f"{self.quantity} x {self.product_name}"
