@@ -46,6 +46,9 @@ class CartItem(models.Model):
             models.CheckConstraint(condition=Q(quantity__gte=1), name="cart_item_quantity_positive"),
         ]
 
+    def __str__(self):
+        return f"{self.quantity} x {self.product_id}"
+
 
 class Order(models.Model):
     # SET_NULL: the books keep orders of deleted accounts, detached and anonymised.
