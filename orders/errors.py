@@ -1,0 +1,5 @@
+from shop.errors import Conflict
+
+
+class IllegalStatusTransition(Conflict):
+    code = "illegal_status_transition"
