@@ -48,7 +48,8 @@ class UserAdmin(DjangoUserAdmin):
     def password_change(self, obj):
         if obj.pk is None:
             return "-"
-        url = reverse("admin:accounts_user_password_change", args=[obj.pk])
+        # Django's UserAdmin names this route as for its own User model, whatever the model.
+        url = reverse("admin:auth_user_password_change", args=[obj.pk])
         return format_html('<a href="{}">Set a new password</a>', url)
 
     def get_readonly_fields(self, request, obj=None):

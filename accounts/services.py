@@ -178,16 +178,15 @@ def token_refresh(*, raw_token: str | None) -> AuthSession:
     return session
 
 
-def token_revoke(*, raw_token: str | None) -> bool:
-    """Blacklist one refresh token (logout). Never raises: returns whether a usable token was revoked."""
+def token_revoke(*, raw_token: str | None) -> None:
+    """Blacklist one refresh token (logout). Never raises: an invalid or unknown token is already unusable."""
     try:
         payload = _refresh_payload(raw_token)
     except InvalidRefreshToken:
-        return False
+        return
     outstanding = OutstandingToken.objects.filter(jti=payload[jwt_settings.JTI_CLAIM]).first()
-    if outstanding is None:
-        return False
-    return bool(BlacklistedToken.objects.bulk_create([BlacklistedToken(token=outstanding)], ignore_conflicts=True))
+    if outstanding is not None:
+        BlacklistedToken.objects.bulk_create([BlacklistedToken(token=outstanding)], ignore_conflicts=True)
 
 
 def _ensure_may_manage(*, actor: User, user: User) -> None:
