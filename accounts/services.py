@@ -154,9 +154,9 @@ def token_refresh(*, raw_token: str | None) -> AuthSession:
         # the used-or-not check and the blacklisting below are one step, and a theft
         # revocation never interleaves with another refresh of the same account.
         user = User.objects.select_for_update().filter(pk=owner_id).first() if owner_id else None
-        if user is None:
+        outstanding = OutstandingToken.objects.select_for_update().filter(jti=payload[jwt_settings.JTI_CLAIM]).first()
+        if user is None or outstanding is None:
             raise InvalidRefreshToken()
-        outstanding = OutstandingToken.objects.select_for_update().get(jti=payload[jwt_settings.JTI_CLAIM])
         reused = RefreshTokenRotation.objects.filter(token=outstanding).exists()
         if reused:
             user_tokens_revoke(user_id=user.pk)

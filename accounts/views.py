@@ -1,6 +1,7 @@
 from django.conf import settings
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
+from rest_framework.exceptions import ParseError
 from rest_framework.permissions import AllowAny, IsAdminUser, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -42,6 +43,13 @@ def _with_refresh_cookie(response: Response, refresh: str) -> Response:
         secure=settings.REFRESH_COOKIE_SECURE,
         httponly=True,
         samesite=settings.REFRESH_COOKIE_SAMESITE,
+    )
+    return response
+
+
+def _without_refresh_cookie(response: Response) -> Response:
+    response.delete_cookie(
+        settings.REFRESH_COOKIE_NAME, path=settings.REFRESH_COOKIE_PATH, samesite=settings.REFRESH_COOKIE_SAMESITE
     )
     return response
 
@@ -118,6 +126,13 @@ class RefreshView(PublicAuthView):
         body = {"access": session.access, "refresh": session.refresh}
         return _with_refresh_cookie(Response(TokenPairSerializer(body).data), session.refresh)
 
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        if response.status_code in (status.HTTP_401_UNAUTHORIZED, status.HTTP_403_FORBIDDEN):
+            # The token is dead for good: stop the browser from sending it again.
+            _without_refresh_cookie(response)
+        return response
+
 
 class LogoutView(PublicAuthView):
     @extend_schema(
@@ -126,8 +141,11 @@ class LogoutView(PublicAuthView):
         description="Blacklist the refresh token given (body or cookie) and clear the cookie. Always succeeds.",
     )
     def post(self, request):
-        data = RefreshInputSerializer(data=request.data)
-        body_token = data.validated_data.get("refresh") if data.is_valid() else None
+        try:
+            data = RefreshInputSerializer(data=request.data)
+            body_token = data.validated_data.get("refresh") if data.is_valid() else None
+        except ParseError:
+            body_token = None  # a logout never fails, whatever the body
         return self._logout(request, body_token)
 
     @extend_schema(request=None, responses={200: MessageSerializer}, description="As POST, with the cookie only.")
@@ -136,11 +154,7 @@ class LogoutView(PublicAuthView):
 
     def _logout(self, request, body_token: str | None) -> Response:
         services.token_revoke(raw_token=_refresh_from(request, body_token))
-        response = Response(MessageSerializer({"message": "Logged out"}).data)
-        response.delete_cookie(
-            settings.REFRESH_COOKIE_NAME, path=settings.REFRESH_COOKIE_PATH, samesite=settings.REFRESH_COOKIE_SAMESITE
-        )
-        return response
+        return _without_refresh_cookie(Response(MessageSerializer({"message": "Logged out"}).data))
 
 
 class ProfileView(APIView):

@@ -32,6 +32,7 @@ def test_register_creates_customer_and_signs_in(api_client):
     user = User.objects.get(email="new@example.com")
     assert user.check_password(STRONG)
     assert bearer(body["access"]).get("/api/auth/profile").json()["user"]["id"] == user.id
+    assert response.cookies["refresh_token"].value == body["refresh"]
     assert api_client.post("/api/auth/refresh", {"refresh": body["refresh"]}).status_code == 200
 
 
@@ -198,6 +199,17 @@ def test_refresh_from_cookie(customer):
     assert client.post("/api/auth/refresh").status_code == 200
 
 
+def test_refused_refresh_clears_the_cookie(customer):
+    client = APIClient()
+    login(client, customer)
+    client.cookies["refresh_token"] = client.cookies["refresh_token"].value + "tampered"
+
+    response = client.post("/api/auth/refresh")
+
+    assert response.status_code == 401
+    assert response.cookies["refresh_token"].value == ""
+
+
 def test_refresh_without_token_is_401(api_client):
     response = api_client.post("/api/auth/refresh", {})
 
@@ -293,6 +305,16 @@ def test_logout_never_fails(api_client, payload):
 
     assert response.status_code == 200
     assert response.json() == {"message": "Logged out"}
+
+
+def test_logout_with_malformed_json_still_logs_out(customer):
+    client = APIClient()
+    refresh = login(client, customer).json()["refresh"]
+
+    response = client.post("/api/auth/logout", "{oops", content_type="application/json")
+
+    assert response.status_code == 200
+    assert APIClient().post("/api/auth/refresh", {"refresh": refresh}).status_code == 401
 
 
 def test_logout_twice_is_fine(api_client, refresh_token):
