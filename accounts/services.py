@@ -237,12 +237,16 @@ def user_update(
 
 
 @transaction.atomic
-def user_password_change(*, user: User, current_password: str, new_password: str) -> AuthSession:
+def user_password_change(
+    *, user: User, current_password: str, new_password: str, client_ip: str | None = None
+) -> AuthSession:
     """Replace the user's password, sign out every session and start a new one for the caller.
 
-    Raises `WrongPassword` and `ValidationError` (weak new password).
+    Raises `WrongPassword` (counted as a failed sign-in for the login throttle) and
+    `ValidationError` (weak new password).
     """
     if not user.check_password(current_password):
+        login_failure_record(email=user.email, client_ip=client_ip)
         raise WrongPassword()
     _password_check(password=new_password, user=user, field="new_password")
     user.set_password(new_password)

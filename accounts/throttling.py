@@ -69,15 +69,21 @@ def client_ip(request) -> str | None:
 
 
 class LoginFailureThrottle(BaseThrottle):
-    """Refuses sign-in once the address or the email has used up its failures in the current window."""
+    """Refuses password checks once the address or the email has used up its failures in the current window.
+
+    The email is the one posted to sign in, or the signed-in user's for a password
+    change, so a stolen access token cannot be used to guess the password either.
+    """
 
     def __init__(self):
         self._wait = None
 
     def allow_request(self, request, view):
         limit, window = _login_failure_limit()
-        data = request.data
-        email = data.get("email") if hasattr(data, "get") else None
+        if request.user and request.user.is_authenticated:
+            email = request.user.email
+        else:
+            email = request.data.get("email") if hasattr(request.data, "get") else None
         keys = _failure_keys(email=email if isinstance(email, str) else "", client_ip=client_ip(request), window=window)
         counts = cache.get_many(keys)
         if any(count >= limit for count in counts.values()):

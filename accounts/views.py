@@ -174,6 +174,7 @@ class ProfileView(APIView):
 
 class PasswordChangeView(APIView):
     permission_classes = [IsAuthenticated]
+    throttle_classes = [*APIView.throttle_classes, LoginFailureThrottle]
 
     @extend_schema(
         request=PasswordChangeInputSerializer,
@@ -184,7 +185,7 @@ class PasswordChangeView(APIView):
     def post(self, request):
         data = PasswordChangeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        session = services.user_password_change(user=request.user, **data.validated_data)
+        session = services.user_password_change(user=request.user, **data.validated_data, client_ip=client_ip(request))
         body = {"message": "Password changed", "access": session.access, "refresh": session.refresh}
         return _with_refresh_cookie(Response(PasswordChangedOutputSerializer(body).data), session.refresh)
 

@@ -86,6 +86,21 @@ def test_login_attempts_are_rate_limited_per_address(customer, rates):
     assert attempt(customer.email, DEFAULT_PASSWORD, "10.0.0.1").status_code == 429
 
 
+def test_password_guesses_with_a_stolen_access_token_are_throttled(customer, customer_client, rates):
+    rates(login="3/hour")
+    for _ in range(3):
+        wrong = {"current_password": "Guess-Password-1", "new_password": STRONG}
+        assert customer_client.post("/api/auth/password", wrong).status_code == 401
+
+    right = {"current_password": DEFAULT_PASSWORD, "new_password": STRONG}
+    response = customer_client.post("/api/auth/password", right)
+
+    assert response.status_code == 429
+    assert attempt(customer.email, DEFAULT_PASSWORD, "10.9.9.9").status_code == 429
+    customer.refresh_from_db()
+    assert customer.check_password(DEFAULT_PASSWORD)
+
+
 def test_register_is_rate_limited_per_address(rates):
     rates(register="2/hour")
     client = APIClient(REMOTE_ADDR="10.0.0.7")
