@@ -124,6 +124,11 @@ def _refresh_payload(raw_token: str | None) -> dict:
     return payload
 
 
+def _outstanding(jti: str):
+    # jti is unique; no ordering, as the model's default one (by user) joins the user table.
+    return OutstandingToken.objects.filter(jti=jti).order_by()
+
+
 def user_tokens_revoke(*, user_id: int) -> int:
     """Blacklist every unexpired refresh token of the user; returns how many were still usable."""
     usable = OutstandingToken.objects.filter(
@@ -145,16 +150,13 @@ def token_refresh(*, raw_token: str | None) -> AuthSession:
     """
     payload = _refresh_payload(raw_token)
     with transaction.atomic():
-        owner_id = (
-            OutstandingToken.objects.filter(jti=payload[jwt_settings.JTI_CLAIM])
-            .values_list("user_id", flat=True)
-            .first()
-        )
+        jti = payload[jwt_settings.JTI_CLAIM]
+        owner_id = _outstanding(jti).values_list("user_id", flat=True).first()
         # Every refresh of one account queues on the account's row, then on the token's:
         # the used-or-not check and the blacklisting below are one step, and a theft
         # revocation never interleaves with another refresh of the same account.
         user = User.objects.select_for_update().filter(pk=owner_id).first() if owner_id else None
-        outstanding = OutstandingToken.objects.select_for_update().filter(jti=payload[jwt_settings.JTI_CLAIM]).first()
+        outstanding = _outstanding(jti).select_for_update().first()
         if user is None or outstanding is None:
             raise InvalidRefreshToken()
         reused = RefreshTokenRotation.objects.filter(token=outstanding).exists()
@@ -184,7 +186,7 @@ def token_revoke(*, raw_token: str | None) -> None:
         payload = _refresh_payload(raw_token)
     except InvalidRefreshToken:
         return
-    outstanding = OutstandingToken.objects.filter(jti=payload[jwt_settings.JTI_CLAIM]).first()
+    outstanding = _outstanding(payload[jwt_settings.JTI_CLAIM]).first()
     if outstanding is not None:
         BlacklistedToken.objects.bulk_create([BlacklistedToken(token=outstanding)], ignore_conflicts=True)
 
