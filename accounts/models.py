@@ -46,3 +46,19 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self):
         super().clean()
         self.email = normalize_email(self.email)
+
+
+class RefreshTokenRotation(models.Model):
+    """A refresh token consumed by a refresh, as opposed to one revoked by a logout or a password change.
+
+    Both end up blacklisted; only a rotated token presented again means a copy of it
+    was stolen, which revokes every session of the account.
+    """
+
+    token = models.OneToOneField(
+        "token_blacklist.OutstandingToken", on_delete=models.CASCADE, primary_key=True, related_name="rotation"
+    )
+    rotated_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Rotation of token {self.token_id}"

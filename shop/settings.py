@@ -136,6 +136,9 @@ SIMPLE_JWT = {
     "UPDATE_LAST_LOGIN": False,
     "SIGNING_KEY": env("JWT_SIGNING_KEY", default=SECRET_KEY),
     "ALGORITHM": "HS256",
+    # Tokens carry a digest of the password hash: a password change (API, admin or
+    # ensure_admin) also ends every access token already handed out.
+    "CHECK_REVOKE_TOKEN": True,
 }
 REFRESH_COOKIE_NAME = "refresh_token"
 REFRESH_COOKIE_PATH = "/api/auth/"

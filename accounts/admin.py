@@ -1,0 +1,86 @@
+from django.contrib import admin, messages
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.urls import reverse
+from django.utils.html import format_html
+
+from accounts.errors import StaffAccountProtected
+from accounts.models import User
+from accounts.services import user_delete
+
+
+class UserChangeForm(auth_forms.UserChangeForm):
+    # Django's form shows a summary of the password hash; this admin shows only a
+    # link to the change-password form instead.
+    password = None
+
+    class Meta:
+        model = User
+        fields = ("email", "name", "is_active", "is_staff", "is_superuser", "groups", "user_permissions")
+
+
+class UserCreationForm(auth_forms.AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email", "name")
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = UserChangeForm
+    add_form = UserCreationForm
+    list_display = ("email", "name", "is_staff", "is_active", "created_at")
+    list_filter = ("is_staff", "is_active", "is_superuser")
+    search_fields = ("email", "name")
+    ordering = ("-created_at",)
+    date_hierarchy = "created_at"
+    readonly_fields = ("password_change", "last_login", "created_at")
+    fieldsets = (
+        (None, {"fields": ("email", "name", "password_change")}),
+        ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        ("Dates", {"fields": ("last_login", "created_at")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "name", "usable_password", "password1", "password2")}),
+    )
+
+    @admin.display(description="Password")
+    def password_change(self, obj):
+        if obj.pk is None:
+            return "-"
+        # Django's UserAdmin names this route as for its own User model, whatever the model.
+        url = reverse("admin:auth_user_password_change", args=[obj.pk])
+        return format_html('<a href="{}">Set a new password</a>', url)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if not request.user.is_superuser:
+            # A staff member with the change permission must not be able to promote anyone.
+            readonly = (*readonly, "is_active", "is_staff", "is_superuser", "groups", "user_permissions")
+        return readonly
+
+    def _may_manage(self, request, obj) -> bool:
+        # As in the API: only a superuser may change or delete another staff account
+        # (setting its password would hand over its powers).
+        return (
+            obj is None
+            or obj.pk == request.user.pk
+            or request.user.is_superuser
+            or not (obj.is_staff or obj.is_superuser)
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_manage(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_manage(request, obj)
+
+    def delete_model(self, request, obj):
+        user_delete(actor=request.user, user=obj)
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            try:
+                user_delete(actor=request.user, user=user)
+            except StaffAccountProtected as refused:
+                self.message_user(request, f"{user}: {refused.message}", level=messages.ERROR)

@@ -1,0 +1,20 @@
+"""Demo customers, so the storefront can be tried without registering."""
+
+from accounts.models import User
+
+DEMO_PASSWORD = "demo-shopper-2026"
+DEMO_CUSTOMERS = (
+    ("customer@example.com", "Casey Customer"),
+    ("jane.doe@example.com", "Jane Doe"),
+)
+
+
+def seed() -> str:
+    added = 0
+    for email, name in DEMO_CUSTOMERS:
+        if User.objects.filter(email=email).exists():
+            continue
+        User.objects.create_user(email, DEMO_PASSWORD, name=name)
+        added += 1
+    emails = ", ".join(email for email, _ in DEMO_CUSTOMERS)
+    return f"{added} demo customers added ({emails}; password {DEMO_PASSWORD})"

@@ -1,0 +1,49 @@
+from shop.errors import Conflict, DomainError
+
+
+class EmailTaken(Conflict):
+    code = "email_taken"
+    default_message = "Email already exists"
+
+    def __init__(self, message: str | None = None, **kwargs):
+        kwargs.setdefault("field", "email")
+        super().__init__(message, **kwargs)
+
+
+class InvalidCredentials(DomainError):
+    status_code = 401
+    code = "invalid_credentials"
+    default_message = "Invalid credentials"
+
+
+class AccountDisabled(DomainError):
+    status_code = 403
+    code = "account_disabled"
+    default_message = "This account is disabled"
+
+
+class InvalidRefreshToken(DomainError):
+    status_code = 401
+    code = "token_not_valid"
+    default_message = "Refresh token is invalid, expired or already used"
+
+
+class RefreshTokenReused(InvalidRefreshToken):
+    code = "token_reused"
+    default_message = "Refresh token already used: every session of this account has been signed out"
+
+
+class WrongPassword(DomainError):
+    status_code = 401
+    code = "wrong_password"
+    default_message = "Current password is incorrect"
+
+    def __init__(self, message: str | None = None, **kwargs):
+        kwargs.setdefault("field", "current_password")
+        super().__init__(message, **kwargs)
+
+
+class StaffAccountProtected(DomainError):
+    status_code = 403
+    code = "permission_denied"
+    default_message = "Only a superuser may change or delete another staff account"

@@ -1,0 +1,136 @@
+from rest_framework import serializers
+
+from accounts.models import User
+from orders.models import Order, OrderStatus
+
+# Long enough for any passphrase, short enough that hashing it stays cheap.
+PASSWORD_MAX_LENGTH = 4096
+
+
+def _password_field(**kwargs) -> serializers.CharField:
+    return serializers.CharField(
+        max_length=PASSWORD_MAX_LENGTH,
+        trim_whitespace=False,
+        write_only=True,
+        style={"input_type": "password"},
+        **kwargs,
+    )
+
+
+# --- Output -------------------------------------------------------------------
+
+
+class UserSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "email", "name", "is_staff", "is_active", "created_at"]
+        read_only_fields = fields
+
+
+class UserSummarySerializer(serializers.ModelSerializer):
+    """The user as the storefront's login answer shows it."""
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "name", "is_staff"]
+        read_only_fields = fields
+
+
+class UserOrderSerializer(serializers.ModelSerializer):
+    status = serializers.ChoiceField(choices=OrderStatus.choices, read_only=True)
+    total = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=True, read_only=True)
+
+    class Meta:
+        model = Order
+        fields = ["id", "status", "total", "created_at"]
+        read_only_fields = fields
+
+
+class UserDetailSerializer(UserSerializer):
+    orders = UserOrderSerializer(many=True, read_only=True, help_text="The user's orders, newest first.")
+
+    class Meta(UserSerializer.Meta):
+        fields = [*UserSerializer.Meta.fields, "orders"]
+        read_only_fields = fields
+
+
+class MessageSerializer(serializers.Serializer):
+    message = serializers.CharField()
+
+
+class TokenPairSerializer(serializers.Serializer):
+    access = serializers.CharField()
+    refresh = serializers.CharField()
+
+
+class RegisterOutputSerializer(MessageSerializer, TokenPairSerializer):
+    user = UserSerializer()
+
+
+class LoginOutputSerializer(MessageSerializer, TokenPairSerializer):
+    token = serializers.CharField(help_text="The access token again, for the storefront.")
+    user = UserSummarySerializer()
+
+
+class PasswordChangedOutputSerializer(MessageSerializer, TokenPairSerializer):
+    pass
+
+
+class ProfileOutputSerializer(serializers.Serializer):
+    user = UserSerializer()
+
+
+class UserUpdatedOutputSerializer(MessageSerializer):
+    user = UserSerializer()
+
+
+# --- Input --------------------------------------------------------------------
+
+
+class RegisterInputSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    password = _password_field()
+    name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+
+
+class LoginInputSerializer(serializers.Serializer):
+    email = serializers.CharField(max_length=254)
+    password = _password_field()
+
+
+class RefreshInputSerializer(serializers.Serializer):
+    refresh = serializers.CharField(
+        required=False, allow_blank=True, help_text="Optional when the `refresh_token` cookie is sent."
+    )
+
+
+class ProfileInputSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254, required=False)
+    name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+
+
+class PasswordChangeInputSerializer(serializers.Serializer):
+    current_password = _password_field()
+    new_password = _password_field()
+
+
+class UserListQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True, help_text="Part of the email or the name.")
+    is_staff = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+class UserCreateInputSerializer(RegisterInputSerializer):
+    is_staff = serializers.BooleanField(required=False, default=False)
+
+
+class UserUpdateInputSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    password = _password_field(required=False)
+    # default=None also for form posts, where DRF would read a missing boolean as false.
+    is_staff = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text="Superusers only; ignored otherwise."
+    )
+    is_active = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text="Superusers only; ignored otherwise."
+    )

@@ -1,0 +1,95 @@
+"""Throttles of the sign-in endpoints.
+
+DRF's own throttles copy the rates when they are imported; these read them on each
+request, so a changed setting (an operator's environment, a test's override) applies
+without a restart. Counters live in the default cache: with `REDIS_URL` set they are
+shared by every app server.
+"""
+
+import hashlib
+import time
+
+from django.core.cache import cache
+from rest_framework.settings import api_settings
+from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
+
+from accounts.models import normalize_email
+
+LOGIN_SCOPE = "login"
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+class SettingsScopedRateThrottle(ScopedRateThrottle):
+    """`ScopedRateThrottle` whose rates follow the settings instead of a copy taken at import."""
+
+    @property
+    def THROTTLE_RATES(self):
+        return api_settings.DEFAULT_THROTTLE_RATES
+
+
+def _login_failure_limit() -> tuple[int, int]:
+    """(failures allowed, window in seconds) from the `login` rate, e.g. "10/min"."""
+    number, period = api_settings.DEFAULT_THROTTLE_RATES[LOGIN_SCOPE].split("/")
+    return int(number), _PERIODS[period[0]]
+
+
+def _failure_keys(*, email: str, client_ip: str | None, window: int) -> list[str]:
+    # Fixed windows: a key per period, so the counter needs only atomic add/incr,
+    # which every cache backend (Redis included) provides.
+    bucket = int(time.time() // window)
+    keys = [f"login-failures:ip:{client_ip}:{bucket}"] if client_ip else []
+    if email:
+        digest = hashlib.sha256(normalize_email(email).encode()).hexdigest()
+        keys.append(f"login-failures:email:{digest}:{bucket}")
+    return keys
+
+
+def login_failure_record(*, email: str, client_ip: str | None) -> None:
+    """Count one failed sign-in against the client's address and against the email."""
+    _, window = _login_failure_limit()
+    for key in _failure_keys(email=email, client_ip=client_ip, window=window):
+        # add() is a no-op when the key exists; incr() is atomic in Redis and locmem.
+        cache.add(key, 0, timeout=window)
+        try:
+            cache.incr(key)
+        except ValueError:
+            # The key expired between add() and incr(): this failure opens the next window.
+            cache.add(key, 1, timeout=window)
+
+
+def login_failures_clear(*, email: str) -> None:
+    """Forget the failures of an email after a successful sign-in (never those of an address)."""
+    _, window = _login_failure_limit()
+    cache.delete_many(_failure_keys(email=email, client_ip=None, window=window))
+
+
+def client_ip(request) -> str | None:
+    """The client's address as the throttles see it (honours `NUM_PROXIES`)."""
+    return BaseThrottle().get_ident(request)
+
+
+class LoginFailureThrottle(BaseThrottle):
+    """Refuses password checks once the address or the email has used up its failures in the current window.
+
+    The email is the one posted to sign in, or the signed-in user's for a password
+    change, so a stolen access token cannot be used to guess the password either.
+    """
+
+    def __init__(self):
+        self._wait = None
+
+    def allow_request(self, request, view):
+        limit, window = _login_failure_limit()
+        if request.user and request.user.is_authenticated:
+            email = request.user.email
+        else:
+            email = request.data.get("email") if hasattr(request.data, "get") else None
+        keys = _failure_keys(email=email if isinstance(email, str) else "", client_ip=client_ip(request), window=window)
+        counts = cache.get_many(keys)
+        if any(count >= limit for count in counts.values()):
+            self._wait = window - time.time() % window
+            return False
+        return True
+
+    def wait(self):
+        return self._wait
