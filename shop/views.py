@@ -2,8 +2,10 @@ from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.views import defaults
 from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -37,3 +39,25 @@ def server_error(request, *args, **kwargs):
     if request.path.startswith("/api/"):
         return JsonResponse(error_body("Internal server error", "server_error"), status=500)
     return defaults.server_error(request)
+
+
+class JsonErrorsMixin:
+    """Errors of views that render YAML or HTML still leave as JSON, like every /api/ error."""
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return response
+
+
+class SchemaView(JsonErrorsMixin, SpectacularAPIView):
+    pass
+
+
+class SwaggerView(JsonErrorsMixin, SpectacularSwaggerView):
+    pass
+
+
+class RedocView(JsonErrorsMixin, SpectacularRedocView):
+    pass
