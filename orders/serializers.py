@@ -82,7 +82,7 @@ class CartItemUpdateInputSerializer(serializers.Serializer):
 
 
 class ShippingSerializer(serializers.Serializer):
-    """The shipping address, read from and written to the order's `shipping_*` columns."""
+    """A shipping address as the client sends it; the country also accepts its English name."""
 
     full_name = serializers.CharField(max_length=150)
     address = serializers.CharField(max_length=300)
@@ -159,7 +159,7 @@ class OrderLineInputSerializer(serializers.Serializer):
 
 class OrderInputSerializer(serializers.Serializer):
     items = serializers.ListField(child=OrderLineInputSerializer(), min_length=1, max_length=100)
-    shipping = ShippingSerializer(required=False)
+    shipping = ShippingSerializer(required=False, allow_null=True)
     status = StatusField(required=False, help_text="Staff only (a customer may send only `pending`).")
     user_id = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.all(), required=False, help_text="Staff only: place the order for this user."
@@ -174,7 +174,7 @@ class OrderInputSerializer(serializers.Serializer):
             raise serializers.ValidationError({"user_id": "user_id and utilisateur_id name different users."})
         if alias is not None:
             attrs["user_id"] = alias
-        if "shipping" in attrs:
+        if attrs.get("shipping"):
             attrs["shipping"] = Shipping(**attrs["shipping"])
         return attrs
 

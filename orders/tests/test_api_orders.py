@@ -93,11 +93,21 @@ def test_place_order_returns_201_with_the_order(customer_client, customer):
     assert _quantity(product) == 3
 
 
-def test_place_order_without_shipping_is_allowed(customer_client):
-    response = _place(customer_client, (ProductFactory(), 1))
+@pytest.mark.parametrize("extra", [{}, {"shipping": None}])
+def test_place_order_without_shipping_is_allowed(customer_client, extra):
+    response = _place(customer_client, (ProductFactory(), 1), **extra)
 
     assert response.status_code == 201
     assert response.json()["order"]["shipping"]["country"] == ""
+
+
+@pytest.mark.parametrize("country", ["ma", "Morocco"])
+def test_shipping_country_is_stored_as_its_alpha2_code(customer_client, country):
+    response = _place(customer_client, (ProductFactory(), 1), shipping={**SHIPPING, "country": country})
+
+    assert response.status_code == 201
+    assert response.json()["order"]["shipping"]["country"] == "MA"
+    assert Order.objects.get().shipping_country.code == "MA"
 
 
 def test_place_order_short_of_stock_is_409(customer_client):
