@@ -113,8 +113,9 @@ def cart_checkout(*, user: User, shipping: Shipping) -> Order:
 
 
 def _cart_locked(*, user: User) -> Cart:
-    cart = cart_get_or_create(user=user)
-    return Cart.objects.select_for_update().get(pk=cart.pk)
+    # The cart row is the user's cart mutex: concurrent adds and checkouts of one user queue on it.
+    cart, _ = Cart.objects.select_for_update().get_or_create(user=user)
+    return cart
 
 
 def _item_get(*, cart: Cart, item_id: int) -> CartItem:
