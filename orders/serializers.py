@@ -7,6 +7,13 @@ from orders.models import Cart, CartItem, Order, OrderItem, OrderStatus
 from orders.services.lines import OrderLine
 from orders.services.orders import Shipping
 
+# The largest id a BIGINT column holds: a bigger one is a 400, not a database overflow.
+ID_MAX = 2**63 - 1
+
+
+def _id(**kwargs) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=1, max_value=ID_MAX, **kwargs)
+
 
 def _money(**kwargs) -> serializers.DecimalField:
     return serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=True, **kwargs)
@@ -66,7 +73,7 @@ class CartOutputSerializer(serializers.ModelSerializer):
 
 
 class CartItemInputSerializer(serializers.Serializer):
-    product_id = serializers.IntegerField(min_value=1)
+    product_id = _id()
     quantity = serializers.IntegerField(min_value=1, max_value=10_000, default=1)
     size = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     color = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
@@ -147,7 +154,7 @@ class OrderOutputSerializer(OrderListOutputSerializer):
 
 
 class OrderLineInputSerializer(serializers.Serializer):
-    product_id = serializers.IntegerField(min_value=1)
+    product_id = _id()
     quantity = serializers.IntegerField(min_value=1, max_value=10_000)
     size = serializers.CharField(max_length=40, required=False, allow_blank=True, allow_null=True, default="")
     color = serializers.CharField(max_length=40, required=False, allow_blank=True, allow_null=True, default="")

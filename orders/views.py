@@ -13,6 +13,7 @@ from orders.models import Order, OrderStatus
 from orders.selectors.cart import cart_detail
 from orders.selectors.orders import order_get_for, order_list_for
 from orders.serializers import (
+    ID_MAX,
     CartItemInputSerializer,
     CartItemUpdateInputSerializer,
     CartOutputSerializer,
@@ -98,7 +99,9 @@ class CartCheckoutView(APIView):
 
 class OrderFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=OrderStatus.choices)
-    user = django_filters.NumberFilter(field_name="user_id", help_text="Staff: orders of this user id.")
+    user = django_filters.NumberFilter(
+        field_name="user_id", min_value=1, max_value=ID_MAX, help_text="Staff: orders of this user id."
+    )
 
     class Meta:
         model = Order
