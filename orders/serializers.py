@@ -1,7 +1,6 @@
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
-from accounts.models import User
 from catalog.models import Product
 from orders.models import Cart, CartItem, Order, OrderItem, OrderStatus
 from orders.services.lines import OrderLine
@@ -168,12 +167,10 @@ class OrderInputSerializer(serializers.Serializer):
     items = serializers.ListField(child=OrderLineInputSerializer(), min_length=1, max_length=100)
     shipping = ShippingSerializer(required=False, allow_null=True)
     status = StatusField(required=False, help_text="Staff only (a customer may send only `pending`).")
-    user_id = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.all(), required=False, help_text="Staff only: place the order for this user."
-    )
-    utilisateur_id = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.all(), required=False, help_text="Alias of `user_id` (the storefront's name)."
-    )
+    # Plain ids: whether they name a real user is checked after the staff-only check, so a
+    # customer cannot probe which ids exist.
+    user_id = _id(required=False, help_text="Staff only (a customer may send only their own id).")
+    utilisateur_id = _id(required=False, help_text="Alias of `user_id` (the storefront's name).")
 
     def validate(self, attrs):
         alias = attrs.pop("utilisateur_id", None)

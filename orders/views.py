@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status as http
 from rest_framework import viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -144,9 +144,12 @@ class OrderViewSet(viewsets.GenericViewSet):
         data = OrderInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        owner = values.get("user_id", request.user)
-        if owner != request.user:
+        owner = request.user
+        if values.get("user_id", owner.pk) != owner.pk:
             _staff_only(request, "place an order for another user")
+            owner = User.objects.filter(pk=values["user_id"]).first()
+            if owner is None:
+                raise ValidationError({"user_id": ["No user has this id."]})
         status = values.get("status", OrderStatus.PENDING)
         if status != OrderStatus.PENDING:
             _staff_only(request, "set an order's status")
