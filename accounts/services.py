@@ -24,6 +24,7 @@ from accounts.errors import (
 )
 from accounts.models import RefreshTokenRotation, User, normalize_email
 from accounts.throttling import login_failure_record, login_failures_clear
+from orders.services.orders import orders_detach_user
 
 
 @dataclass(frozen=True)
@@ -258,12 +259,15 @@ def user_password_change(
 
 
 @transaction.atomic
+@transaction.atomic
 def user_delete(*, actor: User, user: User) -> None:
-    """Delete an account with its cart, reviews and refresh tokens (by cascade).
+    """Delete an account with its cart, reviews and refresh tokens.
 
-    Raises `StaffAccountProtected`. Its orders stay, detached (`SET_NULL`).
+    Its orders and payments stay for the books, detached and anonymised.
+    Raises `StaffAccountProtected`.
     """
     _ensure_may_manage(actor=actor, user=user)
+    orders_detach_user(user_id=user.pk)
     # Deleted rather than blacklisted: the tokens carry the account id, and a token of
     # a deleted account must be unknown, not merely revoked.
     OutstandingToken.objects.filter(user=user).delete()

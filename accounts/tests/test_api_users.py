@@ -315,6 +315,7 @@ def test_user_deletes_own_account_with_cart_reviews_and_tokens(customer):
     assert not OutstandingToken.objects.filter(jti__isnull=False, user__isnull=True).exists()
     order.refresh_from_db()
     assert order.user_id is None
+    assert (order.shipping_full_name, order.shipping_address, order.shipping_phone) == ("", "", "")
     assert APIClient().post("/api/auth/refresh", {"refresh": body["refresh"]}).status_code == 401
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {body['access']}")
     assert client.get("/api/auth/profile").status_code == 401
