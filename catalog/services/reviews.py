@@ -50,3 +50,15 @@ def review_delete(*, review: Review) -> None:
     product_id = review.product_id
     review.delete()
     _product_rating_refresh(product_id=product_id)
+
+
+@transaction.atomic
+def review_update(*, review: Review, rating: int, comment: str) -> Review:
+    """Change a review's rating and comment and refresh its product's rating. Raises InvalidInput (400)."""
+    if not 1 <= rating <= 5:
+        raise InvalidInput("The rating must be between 1 and 5.", field="rating")
+    Product.objects.select_for_update().filter(pk=review.product_id).values_list("pk").get()
+    Review.objects.filter(pk=review.pk).update(rating=rating, comment=comment)
+    _product_rating_refresh(product_id=review.product_id)
+    review.refresh_from_db()
+    return review
