@@ -6,12 +6,13 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from catalog.filters import ProductFilter
 from catalog.models import Category, Offer, Product
-from catalog.selectors import offer_list_active, product_list, product_search
+from catalog.selectors import offer_list_active, product_list, product_recommended, product_search
 from catalog.services.reviews import review_create
 from catalog.tests.factories import ProductFactory
 
@@ -97,6 +98,25 @@ def test_discount_subquery_uses_the_product_offer_index(large_catalog):
 
     subquery = next(row for row in plan if row["select_type"] == "DEPENDENT SUBQUERY")
     assert subquery["key"] == "offer_product_window"
+
+
+@pytest.mark.parametrize("by_category", [False, True])
+def test_recommended_reads_short_index_ranges_only(large_catalog, by_category):
+    with CaptureQueriesContext(connection) as queries:
+        chosen = product_recommended(category=large_catalog[5] if by_category else None)
+
+    plans = {}
+    with connection.cursor() as cursor:
+        for query in queries.captured_queries:
+            cursor.execute("EXPLAIN " + query["sql"])
+            columns = [column[0] for column in cursor.description]
+            plans[query["sql"]] = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    assert len(chosen) == 8
+    assert all(_full_scans(plan) == [] for plan in plans.values())
+    probes = next(plan for sql, plan in plans.items() if "UNION ALL" in sql)
+    probe_key = "catalog_product_categories_category_product" if by_category else "PRIMARY"
+    assert len(probes) == 8
+    assert all(row["key"] == probe_key and "filesort" not in (row["Extra"] or "") for row in probes)
 
 
 def test_q_search_uses_the_fulltext_index(large_catalog):
