@@ -26,7 +26,7 @@ def test_product_search_matches_any_word_and_skips_disabled_products():
     ProductFactory(name="Walnut desk", is_disabled=True)
     ProductFactory(name="Lamp")
 
-    found = {product.name for product in product_search(query="do you have walnut or tbl items?", limit=10)}
+    found = {product.name for product in product_search(query="do you have the walnut or tbl items?", limit=10)}
 
     assert found == {"Walnut chair", "Oak table"}
 
