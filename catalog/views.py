@@ -1,5 +1,6 @@
 import json
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -53,6 +54,9 @@ def request_payload(request, *, files_field: str) -> tuple[dict, list]:
     if not request.content_type.startswith("multipart/"):
         return request.data, []
     raw = request.data.get("data") or "{}"
+    if hasattr(raw, "read"):
+        # Browsers append a JSON Blob to FormData as a file part.
+        raw = raw.read(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
     try:
         payload = json.loads(raw)
     except ValueError:
