@@ -1,5 +1,14 @@
-urlpatterns = []
+from catalog import views
+from shop.routing import api_route
+
+urlpatterns = [
+    api_route("upload/image", views.UploadImageView.as_view(), "upload-image"),
+    api_route("upload/images", views.UploadImagesView.as_view(), "upload-images"),
+]
 
 
 def register(router):
-    """This app has no router routes yet."""
+    router.register("products", views.ProductViewSet, basename="product")
+    router.register("categories", views.CategoryViewSet, basename="category")
+    router.register("offers", views.OfferViewSet, basename="offer")
+    router.register("reviews", views.ReviewViewSet, basename="review")
