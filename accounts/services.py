@@ -24,6 +24,7 @@ from accounts.errors import (
 )
 from accounts.models import RefreshTokenRotation, User, normalize_email
 from accounts.throttling import login_failure_record, login_failures_clear
+from catalog.services.reviews import product_ratings_refresh
 from orders.services.orders import orders_detach_user
 
 
@@ -271,4 +272,7 @@ def user_delete(*, actor: User, user: User) -> None:
     # Deleted rather than blacklisted: the tokens carry the account id, and a token of
     # a deleted account must be unknown, not merely revoked.
     OutstandingToken.objects.filter(user=user).delete()
+    reviewed_product_ids = list(user.reviews.values_list("product_id", flat=True))
     user.delete()
+    # The reviews went by cascade; the products' rating columns must forget them too.
+    product_ratings_refresh(product_ids=reviewed_product_ids)

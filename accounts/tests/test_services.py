@@ -1,4 +1,5 @@
 from datetime import timedelta
+from decimal import Decimal
 from unittest import mock
 
 import pytest
@@ -19,6 +20,8 @@ from accounts.errors import (
 )
 from accounts.models import RefreshTokenRotation, User
 from accounts.tests.factories import DEFAULT_PASSWORD, StaffFactory, SuperuserFactory, UserFactory
+from catalog.services.reviews import review_create
+from catalog.tests.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -155,3 +158,17 @@ def test_user_delete_removes_tokens(customer):
 
     assert not OutstandingToken.objects.exists()
     assert not User.objects.filter(pk=customer.pk).exists()
+
+
+def test_user_delete_takes_the_users_reviews_out_of_product_ratings(customer, staff):
+    # given
+    product = ProductFactory()
+    review_create(user=customer, product=product, rating=5)
+    review_create(user=UserFactory(), product=product, rating=1)
+
+    # when
+    services.user_delete(actor=staff, user=customer)
+
+    # then
+    product.refresh_from_db()
+    assert (product.rating_count, product.rating_average) == (1, Decimal("1.00"))
