@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from accounts.models import User
 from orders.models import Order, OrderStatus
+from shop.serializers import MessageSerializer
 
 # Long enough for any passphrase, short enough that hashing it stays cheap.
 PASSWORD_MAX_LENGTH = 4096
@@ -52,10 +53,6 @@ class UserDetailSerializer(UserSerializer):
     class Meta(UserSerializer.Meta):
         fields = [*UserSerializer.Meta.fields, "orders"]
         read_only_fields = fields
-
-
-class MessageSerializer(serializers.Serializer):
-    message = serializers.CharField()
 
 
 class TokenPairSerializer(serializers.Serializer):

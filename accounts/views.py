@@ -13,7 +13,6 @@ from accounts.permissions import IsSuperuser
 from accounts.serializers import (
     LoginInputSerializer,
     LoginOutputSerializer,
-    MessageSerializer,
     PasswordChangedOutputSerializer,
     PasswordChangeInputSerializer,
     ProfileInputSerializer,
@@ -30,6 +29,7 @@ from accounts.serializers import (
     UserUpdateInputSerializer,
 )
 from accounts.throttling import LoginFailureThrottle, SettingsScopedRateThrottle, client_ip
+from shop.serializers import MessageSerializer
 
 COOKIE_NOTE = "The refresh token is also set as the HttpOnly cookie `refresh_token` (Path `/api/auth/`)."
 

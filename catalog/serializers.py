@@ -185,10 +185,6 @@ class ProductWriteResponseSerializer(serializers.Serializer):
     product = ProductOutputSerializer()
 
 
-class MessageSerializer(serializers.Serializer):
-    message = serializers.CharField()
-
-
 # --- Offers -----------------------------------------------------------------------
 
 

@@ -20,7 +20,6 @@ from catalog.serializers import (
     CategoryMultipartSerializer,
     CategoryOptionSerializer,
     CategoryOutputSerializer,
-    MessageSerializer,
     OfferInputSerializer,
     OfferOutputSerializer,
     ProductInputSerializer,
@@ -43,6 +42,7 @@ from catalog.services.reviews import review_create, review_delete
 from shop.errors import DomainError, InvalidInput
 from shop.media import image_store
 from shop.pagination import PagePagination
+from shop.serializers import MessageSerializer
 
 
 def _is_staff(request) -> bool:

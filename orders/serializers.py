@@ -212,7 +212,3 @@ class OrderUpdatedSerializer(serializers.Serializer):
     message = serializers.CharField()
     order_id = serializers.IntegerField()
     order = OrderOutputSerializer()
-
-
-class MessageSerializer(serializers.Serializer):
-    message = serializers.CharField()

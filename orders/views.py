@@ -18,7 +18,6 @@ from orders.serializers import (
     CartItemUpdateInputSerializer,
     CartOutputSerializer,
     CheckoutInputSerializer,
-    MessageSerializer,
     OrderCreatedSerializer,
     OrderInputSerializer,
     OrderListOutputSerializer,
@@ -29,6 +28,7 @@ from orders.serializers import (
 )
 from orders.services.cart import cart_checkout, cart_clear, cart_item_add, cart_item_remove, cart_item_update
 from orders.services.orders import order_delete, order_fulfilment_update, order_place, order_update
+from shop.serializers import MessageSerializer
 
 
 def _cart_response(request, status=http.HTTP_200_OK) -> Response:
