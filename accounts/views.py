@@ -28,7 +28,7 @@ from accounts.serializers import (
     UserUpdatedOutputSerializer,
     UserUpdateInputSerializer,
 )
-from accounts.throttling import LoginFailureThrottle, SettingsScopedRateThrottle, client_ip
+from accounts.throttling import LoginFailureThrottle, ReleasesLoginAttempt, SettingsScopedRateThrottle, client_ip
 from shop.serializers import MessageSerializer
 
 COOKIE_NOTE = "The refresh token is also set as the HttpOnly cookie `refresh_token` (Path `/api/auth/`)."
@@ -88,7 +88,7 @@ class RegisterView(PublicAuthView):
         return _with_refresh_cookie(response, session.refresh)
 
 
-class LoginView(PublicAuthView):
+class LoginView(ReleasesLoginAttempt, PublicAuthView):
     throttle_classes = [SettingsScopedRateThrottle, LoginFailureThrottle]
     throttle_scope = "login"
 
@@ -172,7 +172,7 @@ class ProfileView(APIView):
         return Response(ProfileOutputSerializer({"user": user}).data)
 
 
-class PasswordChangeView(APIView):
+class PasswordChangeView(ReleasesLoginAttempt, APIView):
     permission_classes = [IsAuthenticated]
     throttle_classes = [*APIView.throttle_classes, LoginFailureThrottle]
 

@@ -37,7 +37,7 @@ from catalog.tests.factories import ProductFactory
 from orders.models import Order, OrderItem
 
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379"
-LOGIN_LIMIT = 5
+LOGIN_LIMIT = 3
 PASSWORD = "Correct-Horse-42"
 SHIPPING = {
     "full_name": "Ada Buyer",
@@ -132,7 +132,7 @@ def _start(name: str, env: dict[str, str], log_dir: Path) -> Server:
     port = _free_port()
     log = log_dir / f"gunicorn-{name}.log"
     command = [sys.executable, "-m", "gunicorn", "shop.wsgi", "--bind", f"127.0.0.1:{port}"]
-    command += ["--workers", "2", "--threads", "4", "--log-level", "warning", "--error-logfile", str(log)]
+    command += ["--workers", "1", "--threads", "8", "--log-level", "warning", "--error-logfile", str(log)]
     process = subprocess.Popen(  # our own interpreter and arguments
         command,
         cwd=settings.BASE_DIR,
@@ -219,7 +219,10 @@ def test_login_failures_alternating_between_servers_are_counted_together(servers
     user = _user_the_servers_can_check()
     wrong = {"email": user.email, "password": "wrong-password"}
 
-    statuses = [call(servers[n % 2], "POST", "/api/auth/login", wrong, client_ip="198.51.100.10")[0] for n in range(6)]
+    statuses = [
+        call(servers[n % 2], "POST", "/api/auth/login", wrong, client_ip="198.51.100.10")[0]
+        for n in range(LOGIN_LIMIT + 1)
+    ]
 
     assert statuses == [401] * LOGIN_LIMIT + [429]
     # Refused on both servers now, even with the right password.
@@ -237,7 +240,8 @@ def test_login_failures_for_one_email_from_many_addresses_through_both_servers_a
     wrong = {"email": user.email, "password": "wrong-password"}
 
     statuses = [
-        call(servers[n % 2], "POST", "/api/auth/login", wrong, client_ip=f"203.0.113.{n + 1}")[0] for n in range(6)
+        call(servers[n % 2], "POST", "/api/auth/login", wrong, client_ip=f"203.0.113.{n + 1}")[0]
+        for n in range(LOGIN_LIMIT + 1)
     ]
 
     assert statuses == [401] * LOGIN_LIMIT + [429]
@@ -307,3 +311,24 @@ def test_concurrent_checkouts_spread_over_both_servers_never_oversell(servers):
     assert product.quantity == 0
     assert Order.objects.count() == 10
     assert sum(OrderItem.objects.filter(product=product).values_list("quantity", flat=True)) == 10
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_login_guesses_for_one_email_through_both_servers_get_no_more_than_the_limit(servers):
+    user = _user_the_servers_can_check()
+    wrong = {"email": user.email, "password": "wrong-password"}
+    guesses = 16
+    barrier = threading.Barrier(guesses)
+    results: list = [None] * guesses
+
+    def guess(n: int) -> None:
+        barrier.wait(timeout=30)
+        results[n] = call(servers[n % 2], "POST", "/api/auth/login", wrong, client_ip=f"203.0.113.{100 + n}")[0]
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(guesses)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert Counter(results) == {401: LOGIN_LIMIT, 429: guesses - LOGIN_LIMIT}
