@@ -118,6 +118,8 @@ def _server_env(*, redis_url: str) -> dict[str, str]:
         JWT_SIGNING_KEY=settings.SIMPLE_JWT["SIGNING_KEY"],
         ALLOWED_HOSTS="127.0.0.1",
         DATABASE_URL=_database_url(),
+        # A replica that never lags: every flow below also runs through the read-replica router.
+        DATABASE_REPLICA_URL=_database_url(),
         DB_CONN_MAX_AGE="60",
         REDIS_URL=redis_url,
         # One proxy in front: the client's address is the last X-Forwarded-For entry.
@@ -309,6 +311,9 @@ def test_concurrent_checkouts_spread_over_both_servers_never_oversell(servers):
     assert {body["code"] for status, body in results if status == 409} == {"out_of_stock"}
     product.refresh_from_db()
     assert product.quantity == 0
+    for server in servers:
+        status, shown = call(server, "GET", f"/api/products/{product.pk}")
+        assert (status, shown["quantity"], shown["in_stock"]) == (200, 0, False)
     assert Order.objects.count() == 10
     assert sum(OrderItem.objects.filter(product=product).values_list("quantity", flat=True)) == 10
 
