@@ -91,3 +91,25 @@ def media_delete(*, public_id: str) -> None:
     """Remove a stored file; a file already gone is not an error."""
     if public_id:
         default_storage.delete(public_id)
+
+
+def document_store(*, upload, folder: str, allow_images: bool) -> StoredMedia:
+    """Stand-in until the media branch lands: store a PDF (or, if allowed, an image) checked by content.
+
+    Raises FileTooLarge (413) or UnsupportedMediaType (415).
+    """
+    upload_size_check(upload)
+    upload.seek(0)
+    head = upload.read(1024)
+    upload.seek(max(upload.size - 1024, 0))
+    tail = upload.read()
+    upload.seek(0)
+    if head.startswith(b"%PDF-") and b"%%EOF" in tail:
+        name = default_storage.save(f"{folder}/{uuid.uuid4().hex}.pdf", upload)
+        url = default_storage.url(name)
+        return StoredMedia(
+            url=url, secure_url=url, public_id=name, format="pdf", width=None, height=None, bytes=upload.size
+        )
+    if not allow_images:
+        raise UnsupportedMediaType("File is not a PDF.", field="file")
+    return image_store(upload=upload, folder=folder)
