@@ -1,5 +1,9 @@
+from orders.views import ProductRequestViewSet, QuoteRequestViewSet
+
 urlpatterns = []
 
 
 def register(router):
-    """This app has no router routes yet."""
+    # --- Quote requests and custom-product requests ---
+    router.register("quote-requests", QuoteRequestViewSet, basename="quote-request")
+    router.register("product-requests", ProductRequestViewSet, basename="product-request")

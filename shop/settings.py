@@ -185,6 +185,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "QuoteRequestStatusEnum": "orders.models.QuoteRequestStatus",
+        "ProductRequestStatusEnum": "orders.models.ProductRequestStatus",
+    },
     "SCHEMA_PATH_PREFIX": r"/api/",
     "PREPROCESSING_HOOKS": ["shop.schema.drop_optional_slash_duplicates"],
     "POSTPROCESSING_HOOKS": [

@@ -1,0 +1,299 @@
+"""Quote requests and custom-product requests: submission, status moves and staff notes.
+
+Attachments are stored through the media layer before any row is written, never
+inside a transaction; if the rows then fail to save, the stored file is deleted.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from accounts.models import normalize_email
+from catalog.models import Product
+from catalog.pricing import final_price
+from catalog.selectors import product_discounts_now
+from orders.models import (
+    ProductRequest,
+    ProductRequestNote,
+    ProductRequestStatus,
+    QuoteRequest,
+    QuoteRequestItem,
+    QuoteRequestNote,
+    QuoteRequestStatus,
+    StoredFileFields,
+)
+from shop.errors import DomainError, InvalidInput, UnsupportedMediaType
+from shop.media import StoredMedia, document_store, media_delete
+
+MIME_TYPES = {
+    "pdf": "application/pdf",
+    "jpg": "image/jpeg",
+    "png": "image/png",
+    "webp": "image/webp",
+}
+
+
+@dataclass(frozen=True)
+class QuoteItemInput:
+    product_id: int
+    quantity: int
+
+
+def _attachment_store(*, upload, folder: str, allow_images: bool, field: str) -> StoredMedia:
+    """Store `upload` through the media layer and refuse formats the requests do not take (GIF)."""
+    try:
+        stored = document_store(upload=upload, folder=folder, allow_images=allow_images)
+    except DomainError as refused:
+        # The media layer names its own field; the client knows the file by the part it sent.
+        refused.field = field
+        raise
+    if stored.format not in MIME_TYPES:
+        media_delete(public_id=stored.public_id)
+        raise UnsupportedMediaType("Only JPEG, PNG, WebP images and PDF files are accepted.", field=field)
+    return stored
+
+
+def _file_fields(stored: StoredMedia | None, upload) -> dict:
+    if stored is None:
+        return {}
+    return {
+        "file_url": stored.secure_url or stored.url,
+        "file_public_id": stored.public_id,
+        "file_mime_type": MIME_TYPES[stored.format],
+        "file_size": stored.bytes,
+        "file_name": (getattr(upload, "name", "") or "")[-255:],
+    }
+
+
+def _write_or_discard(stored: StoredMedia | None, write):
+    """Run `write()`; if it fails, delete the file stored for it so nothing is orphaned."""
+    try:
+        return write()
+    except BaseException:
+        if stored is not None:
+            media_delete(public_id=stored.public_id)
+        raise
+
+
+# --- Quote requests ------------------------------------------------------------
+
+
+@transaction.atomic
+def quote_request_create(
+    *,
+    full_name: str,
+    email: str,
+    items: list[QuoteItemInput],
+    phone: str = "",
+    country: str = "",
+    city: str = "",
+    address: str = "",
+    message: str = "",
+) -> QuoteRequest:
+    """Record a visitor's quote request with a snapshot of each product's name, slug and current price.
+
+    The unit price is the price the storefront shows now (after the best active offer).
+    Lines for the same product are merged. Raises InvalidInput (field `items`) when a
+    product does not exist or is disabled.
+    """
+    if not items:
+        raise InvalidInput("A quote request needs at least one item.", field="items")
+    quantities: dict[int, int] = {}
+    for item in items:
+        quantities[item.product_id] = quantities.get(item.product_id, 0) + item.quantity
+
+    products = Product.objects.filter(pk__in=quantities, is_disabled=False).only("id", "name", "slug", "price")
+    found = {product.pk: product for product in products}
+    missing = sorted(set(quantities) - set(found))
+    if missing:
+        raise InvalidInput(
+            f"Unknown product: {', '.join(map(str, missing))}.", field="items", extra={"unknown_product_ids": missing}
+        )
+    discounts = product_discounts_now(product_ids=list(found))
+
+    quote_request = QuoteRequest.objects.create(
+        full_name=full_name,
+        email=normalize_email(email),
+        phone=phone,
+        country=country,
+        city=city,
+        address=address,
+        message=message,
+    )
+    QuoteRequestItem.objects.bulk_create(
+        QuoteRequestItem(
+            quote_request=quote_request,
+            product=found[product_id],
+            product_name=found[product_id].name,
+            product_slug=found[product_id].slug,
+            unit_price=final_price(found[product_id].price, discounts.get(product_id)),
+            quantity=quantity,
+        )
+        for product_id, quantity in quantities.items()
+    )
+    return quote_request
+
+
+def _status_change(
+    *, model: type[models.Model], pk: int, status: str, statuses: type[models.TextChoices], stamp: tuple[str, str]
+):
+    if status not in statuses.values:
+        raise InvalidInput(
+            f"Unknown status {status!r}; expected one of {', '.join(statuses.values)}.",
+            field="status",
+        )
+    stamp_status, stamp_field = stamp
+    with transaction.atomic():
+        request = model.objects.select_for_update().get(pk=pk)
+        update_fields = ["status", "updated_at"]
+        # Stamped on each move into the answered state, not on a repeat of it.
+        if status == stamp_status and request.status != stamp_status:
+            setattr(request, stamp_field, timezone.now())
+            update_fields.append(stamp_field)
+        request.status = status
+        request.save(update_fields=update_fields)
+    return request
+
+
+def quote_request_status_change(*, quote_request: QuoteRequest, status: str) -> QuoteRequest:
+    """Set the status of `quote_request`; moving to `quoted` stamps `quoted_at`.
+
+    Any status may follow any other (staff reopen closed requests). Raises InvalidInput
+    (field `status`) for an unknown status.
+    """
+    return _status_change(
+        model=QuoteRequest,
+        pk=quote_request.pk,
+        status=status,
+        statuses=QuoteRequestStatus,
+        stamp=(QuoteRequestStatus.QUOTED, "quoted_at"),
+    )
+
+
+def _note_add(*, request, note_model: type[StoredFileFields], parent_field: str, author, content: str, stored, upload):
+    def write():
+        with transaction.atomic():
+            note = note_model.objects.create(
+                **{parent_field: request},
+                author=author,
+                author_email=getattr(author, "email", "") or "",
+                content=content,
+                **_file_fields(stored, upload),
+            )
+            # Conditional UPDATE: a concurrent status change wins over the automatic move.
+            type(request).objects.filter(pk=request.pk, status="new").update(
+                status="in_progress", updated_at=timezone.now()
+            )
+        return note
+
+    return _write_or_discard(stored, write)
+
+
+def quote_request_note_add(*, quote_request: QuoteRequest, author, content: str, pdf=None) -> QuoteRequestNote:
+    """Add a staff note, with an optional PDF (a quote), to `quote_request`.
+
+    A note on a `new` request moves it to `in_progress`. The PDF is stored first,
+    outside any transaction, and deleted again if the note cannot be written.
+    Raises UnsupportedMediaType (415), FileTooLarge (413) or InvalidInput (400) for a bad PDF.
+    """
+    stored = None
+    if pdf is not None:
+        stored = _attachment_store(
+            upload=pdf, folder=f"quote-requests/{quote_request.pk}", allow_images=False, field="pdf"
+        )
+    return _note_add(
+        request=quote_request,
+        note_model=QuoteRequestNote,
+        parent_field="quote_request",
+        author=author,
+        content=content,
+        stored=stored,
+        upload=pdf,
+    )
+
+
+# --- Custom-product requests ------------------------------------------------------
+
+
+def product_request_create(
+    *,
+    full_name: str,
+    email: str,
+    description: str,
+    quantity: int = 1,
+    phone: str = "",
+    company: str = "",
+    country: str = "",
+    city: str = "",
+    desired_deadline: datetime.date | None = None,
+    budget: str = "",
+    reference_url: str = "",
+    image=None,
+) -> ProductRequest:
+    """Record a visitor's request for a custom product, with an optional reference image or PDF.
+
+    The file is checked by content (an image must decode, a PDF must parse) and stored
+    before the row is written; it is deleted again if the row cannot be written.
+    `reference_url` is stored, never fetched. Raises UnsupportedMediaType (415),
+    FileTooLarge (413) or InvalidInput (400) for a bad file.
+    """
+    stored = None
+    if image is not None:
+        stored = _attachment_store(upload=image, folder="product-requests", allow_images=True, field="image")
+
+    def write():
+        return ProductRequest.objects.create(
+            full_name=full_name,
+            email=normalize_email(email),
+            phone=phone,
+            company=company,
+            country=country,
+            city=city,
+            description=description,
+            quantity=quantity,
+            desired_deadline=desired_deadline,
+            budget=budget,
+            reference_url=reference_url,
+            **_file_fields(stored, image),
+        )
+
+    return _write_or_discard(stored, write)
+
+
+def product_request_status_change(*, product_request: ProductRequest, status: str) -> ProductRequest:
+    """Set the status of `product_request`; moving to `answered` stamps `answered_at`.
+
+    Raises InvalidInput (field `status`) for an unknown status.
+    """
+    return _status_change(
+        model=ProductRequest,
+        pk=product_request.pk,
+        status=status,
+        statuses=ProductRequestStatus,
+        stamp=(ProductRequestStatus.ANSWERED, "answered_at"),
+    )
+
+
+def product_request_note_add(*, product_request: ProductRequest, author, content: str, file=None) -> ProductRequestNote:
+    """Add a staff note, with an optional image or PDF, to `product_request`.
+
+    A note on a `new` request moves it to `in_progress`. The file is stored first,
+    outside any transaction, and deleted again if the note cannot be written.
+    Raises UnsupportedMediaType (415), FileTooLarge (413) or InvalidInput (400) for a bad file.
+    """
+    stored = None
+    if file is not None:
+        stored = _attachment_store(
+            upload=file, folder=f"product-requests/{product_request.pk}", allow_images=True, field="file"
+        )
+    return _note_add(
+        request=product_request,
+        note_model=ProductRequestNote,
+        parent_field="product_request",
+        author=author,
+        content=content,
+        stored=stored,
+        upload=file,
+    )
