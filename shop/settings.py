@@ -214,6 +214,7 @@ OPENAI_API_KEY = env("OPENAI_API_KEY", default="")
 OPENAI_MODEL = env("OPENAI_MODEL", default="gpt-4o-mini")
 OPENAI_BASE_URL = env("OPENAI_BASE_URL", default="") or None
 OPENAI_TIMEOUT_SECONDS = env.float("OPENAI_TIMEOUT_SECONDS", default=20.0)
+ASSISTANT_TOOLS = env.bool("ASSISTANT_TOOLS", default=True)
 
 # --- Files --------------------------------------------------------------------
 
