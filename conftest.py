@@ -3,6 +3,9 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
+# Shared fixtures of outside services: `fake_cloudinary`.
+pytest_plugins = ["shop.tests.fake_cloudinary"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_cache():

@@ -1,5 +1,7 @@
+from content.views import BlogPostViewSet
+
 urlpatterns = []
 
 
 def register(router):
-    """This app has no router routes yet."""
+    router.register("blogs", BlogPostViewSet, basename="blog")

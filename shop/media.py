@@ -1,21 +1,55 @@
 """The one media storage layer: every upload of every app goes through here.
 
 Files are checked by decoding them, never by their name or the client's content
-type. They are stored on Cloudinary when `CLOUDINARY_URL` is set, else in Django's
-default storage under `MEDIA_ROOT` (served at `/media/`).
+type, and nothing is stored when a check fails. They go to Cloudinary (through the
+official `cloudinary` client) when `CLOUDINARY_URL` is set, else to Django's default
+storage under `MEDIA_ROOT`, served at `MEDIA_URL` (`/media/`).
+
+Cloudinary is an outside service: `image_store`, `document_store` and `media_delete`
+make network calls and must never run inside an open database transaction. Store
+first, then write the rows that point at the file; to remove a file whose row a
+transaction deletes, call `media_delete_on_commit` inside that transaction.
 """
 
+import logging
+import re
 import uuid
 import warnings
 from dataclasses import dataclass
+from functools import partial
+from pathlib import PurePosixPath
+from urllib.parse import parse_qs, unquote, urlsplit
 
+import cloudinary.exceptions
+import cloudinary.uploader
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import default_storage
+from django.db import transaction
 from PIL import Image, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.errors import DependencyError, PyPdfError
 
-from shop.errors import FileTooLarge, InvalidInput, UnsupportedMediaType
+from shop.errors import FileTooLarge, InvalidInput, UnsupportedMediaType, UpstreamUnavailable
+
+logger = logging.getLogger(__name__)
 
 IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
+CONTENT_TYPES = {
+    "jpg": "image/jpeg",
+    "png": "image/png",
+    "webp": "image/webp",
+    "gif": "image/gif",
+    "pdf": "application/pdf",
+}
+DEFAULT_FOLDER = "uploads"
+# Cloudinary keeps PDFs as "raw" resources, whose public ids keep their extension;
+# that extension is how `media_delete` knows which resource type to destroy.
+RAW_EXTENSIONS = (".pdf",)
+# The PDF header may be preceded by junk; readers look for it in the first KiB.
+PDF_HEADER_WINDOW = 1024
+_FOLDER_SEGMENT_JUNK = re.compile(r"[^A-Za-z0-9_-]+")
+_FILENAME_JUNK = re.compile(r"[\x00-\x1f\x7f/\\]+")
 
 
 @dataclass(frozen=True)
@@ -30,10 +64,26 @@ class StoredMedia:
 
 
 @dataclass(frozen=True)
+class StoredDocument(StoredMedia):
+    """A stored attachment, with what a download needs: the client's file name and the real type."""
+
+    filename: str
+    content_type: str
+
+
+@dataclass(frozen=True)
 class CheckedImage:
     format: str
     width: int
     height: int
+
+
+@dataclass(frozen=True)
+class CheckedDocument:
+    format: str
+    content_type: str
+    width: int | None = None
+    height: int | None = None
 
 
 def upload_size_check(upload) -> None:
@@ -71,45 +121,225 @@ def image_check(upload) -> CheckedImage:
     return checked
 
 
+def pdf_check(upload) -> CheckedDocument:
+    """Parse `upload` as a PDF; raise unless it opens and has at least one page.
+
+    Raises FileTooLarge (413), UnsupportedMediaType (415, not a PDF at all) or
+    InvalidInput (400, a damaged or password-protected PDF).
+    """
+    upload_size_check(upload)
+    upload.seek(0)
+    try:
+        if b"%PDF-" not in upload.read(PDF_HEADER_WINDOW):
+            raise UnsupportedMediaType("File is not a PDF.", field="file")
+        upload.seek(0)
+        reader = PdfReader(upload)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise InvalidInput("Password-protected PDFs are not accepted.", field="file")
+        if len(reader.pages) == 0:
+            raise InvalidInput("PDF has no pages.", field="file")
+    # A parser fed hostile bytes fails in many ways; each of these means "not a readable PDF".
+    except (
+        PyPdfError,
+        DependencyError,
+        ValueError,
+        KeyError,
+        TypeError,
+        IndexError,
+        AttributeError,
+        OSError,
+        RecursionError,
+    ):
+        raise InvalidInput("PDF is damaged or cannot be read.", field="file") from None
+    finally:
+        upload.seek(0)
+    return CheckedDocument(format="pdf", content_type=CONTENT_TYPES["pdf"])
+
+
+def document_check(upload, *, allow_images: bool) -> CheckedDocument:
+    """Check `upload` as a PDF or, when `allow_images`, as an image; the bytes decide which.
+
+    Raises what `pdf_check` and `image_check` raise; UnsupportedMediaType (415) for anything else.
+    """
+    upload_size_check(upload)
+    upload.seek(0)
+    head = upload.read(PDF_HEADER_WINDOW)
+    upload.seek(0)
+    if b"%PDF-" in head:
+        return pdf_check(upload)
+    if not allow_images:
+        raise UnsupportedMediaType("Only PDF files are accepted.", field="file")
+    try:
+        image = image_check(upload)
+    except UnsupportedMediaType:
+        raise UnsupportedMediaType(
+            "Only PDF files and JPEG, PNG, WebP or GIF images are accepted.", field="file"
+        ) from None
+    return CheckedDocument(
+        format=image.format, content_type=CONTENT_TYPES[image.format], width=image.width, height=image.height
+    )
+
+
+def folder_clean(folder: str | None) -> str:
+    """`folder` reduced to at most four `[A-Za-z0-9_-]` segments, so a client cannot climb out of its tree."""
+    segments = (
+        _FOLDER_SEGMENT_JUNK.sub("-", part).strip("-")[:40] for part in (folder or "").replace("\\", "/").split("/")
+    )
+    kept = [segment for segment in segments if segment][:4]
+    return "/".join(kept) or DEFAULT_FOLDER
+
+
+def filename_clean(name: str | None, *, fallback: str) -> str:
+    """The client's file name without any path or control characters, at most 200 characters."""
+    base = _FILENAME_JUNK.sub("_", PurePosixPath((name or "").replace("\\", "/")).name).strip(" ._")
+    if not base:
+        return fallback
+    if len(base) <= 200:
+        return base
+    suffix = PurePosixPath(base).suffix[:16]
+    return base[: 200 - len(suffix)] + suffix
+
+
+def cloudinary_options() -> dict[str, str] | None:
+    """The account options parsed from `CLOUDINARY_URL`, or None when Cloudinary is off.
+
+    Read the way the `cloudinary` package reads it: `cloudinary://KEY:SECRET@CLOUD_NAME`,
+    query parameters (e.g. `upload_prefix`, the API host) passed on as options.
+    They go with each call rather than into the package's global config, so a
+    settings change (a test's fake server) takes effect at once.
+    """
+    if not settings.CLOUDINARY_URL:
+        return None
+    parsed = urlsplit(settings.CLOUDINARY_URL)
+    if parsed.scheme != "cloudinary" or not (parsed.hostname and parsed.username and parsed.password):
+        raise ImproperlyConfigured("CLOUDINARY_URL must look like cloudinary://API_KEY:API_SECRET@CLOUD_NAME")
+    options = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
+    options.update(cloud_name=parsed.hostname, api_key=unquote(parsed.username), api_secret=unquote(parsed.password))
+    return options
+
+
+def _cloudinary_call(action, *args, **options) -> dict:
+    try:
+        result = action(*args, timeout=settings.CLOUDINARY_TIMEOUT_SECONDS, **cloudinary_options(), **options)
+    except cloudinary.exceptions.Error as failure:
+        logger.warning("Cloudinary %s failed: %s", action.__name__, failure)
+        raise UpstreamUnavailable("The media service failed; nothing was stored.") from None
+    if not isinstance(result, dict):
+        raise UpstreamUnavailable("The media service gave an unexpected answer.")
+    return result
+
+
+def _cloudinary_upload(upload, *, folder: str, public_id: str, resource_type: str) -> dict:
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    result = _cloudinary_call(
+        cloudinary.uploader.upload,
+        (public_id, data),
+        folder=folder,
+        public_id=public_id,
+        resource_type=resource_type,
+        overwrite=False,
+    )
+    if not (result.get("public_id") and result.get("secure_url")):
+        raise UpstreamUnavailable("The media service gave an unexpected answer.")
+    return result
+
+
+def _local_save(upload, *, folder: str, extension: str) -> tuple[str, str]:
+    name = default_storage.save(f"{folder}/{uuid.uuid4().hex}.{extension}", upload)
+    return name, default_storage.url(name)
+
+
 def image_store(*, upload, folder: str) -> StoredMedia:
-    """Check `upload` as an image and store it under `folder`. Raises what `image_check` raises."""
+    """Check `upload` as an image and store it under `folder` (sanitised).
+
+    Raises what `image_check` raises, and UpstreamUnavailable (502) when Cloudinary
+    fails, in which case nothing was stored. Makes a network call with Cloudinary on:
+    never call it inside a transaction.
+    """
     checked = image_check(upload)
-    name = default_storage.save(f"{folder}/{uuid.uuid4().hex}.{checked.format}", upload)
-    url = default_storage.url(name)
+    folder = folder_clean(folder)
+    if cloudinary_options() is None:
+        name, url = _local_save(upload, folder=folder, extension=checked.format)
+        return StoredMedia(
+            url=url,
+            secure_url=url,
+            public_id=name,
+            format=checked.format,
+            width=checked.width,
+            height=checked.height,
+            bytes=upload.size,
+        )
+    result = _cloudinary_upload(upload, folder=folder, public_id=uuid.uuid4().hex, resource_type="image")
     return StoredMedia(
+        url=result.get("url") or result["secure_url"],
+        secure_url=result["secure_url"],
+        public_id=result["public_id"],
+        format=result.get("format") or checked.format,
+        width=result.get("width", checked.width),
+        height=result.get("height", checked.height),
+        bytes=result.get("bytes", upload.size),
+    )
+
+
+def document_store(*, upload, folder: str, allow_images: bool) -> StoredDocument:
+    """Check `upload` as a PDF (or an image, when `allow_images`) and store it under `folder`.
+
+    The stored name is random; the client's file name is only returned (cleaned) for
+    display and downloads. Raises what `document_check` raises, and
+    UpstreamUnavailable (502) when Cloudinary fails, in which case nothing was
+    stored. Makes a network call with Cloudinary on: never call it inside a transaction.
+    """
+    checked = document_check(upload, allow_images=allow_images)
+    folder = folder_clean(folder)
+    filename = filename_clean(upload.name, fallback=f"attachment.{checked.format}")
+    if cloudinary_options() is None:
+        name, url = _local_save(upload, folder=folder, extension=checked.format)
+        public_id, secure_url, size = name, url, upload.size
+    else:
+        is_pdf = checked.format == "pdf"
+        result = _cloudinary_upload(
+            upload,
+            folder=folder,
+            public_id=f"{uuid.uuid4().hex}.pdf" if is_pdf else uuid.uuid4().hex,
+            resource_type="raw" if is_pdf else "image",
+        )
+        public_id, secure_url, size = result["public_id"], result["secure_url"], result.get("bytes", upload.size)
+        url = result.get("url") or secure_url
+    return StoredDocument(
         url=url,
-        secure_url=url,
-        public_id=name,
+        secure_url=secure_url,
+        public_id=public_id,
         format=checked.format,
         width=checked.width,
         height=checked.height,
-        bytes=upload.size,
+        bytes=size,
+        filename=filename,
+        content_type=checked.content_type,
     )
 
 
 def media_delete(*, public_id: str) -> None:
-    """Remove a stored file; a file already gone is not an error."""
-    if public_id:
-        default_storage.delete(public_id)
+    """Remove a stored file (image or document); a file already gone is not an error.
 
-
-def document_store(*, upload, folder: str, allow_images: bool) -> StoredMedia:
-    """Stand-in until the media branch lands: store a PDF (or, if allowed, an image) checked by content.
-
-    Raises FileTooLarge (413) or UnsupportedMediaType (415).
+    Raises UpstreamUnavailable (502) when Cloudinary fails. Makes a network call with
+    Cloudinary on: never call it inside a transaction; use `media_delete_on_commit`.
     """
-    upload_size_check(upload)
-    upload.seek(0)
-    head = upload.read(1024)
-    upload.seek(max(upload.size - 1024, 0))
-    tail = upload.read()
-    upload.seek(0)
-    if head.startswith(b"%PDF-") and b"%%EOF" in tail:
-        name = default_storage.save(f"{folder}/{uuid.uuid4().hex}.pdf", upload)
-        url = default_storage.url(name)
-        return StoredMedia(
-            url=url, secure_url=url, public_id=name, format="pdf", width=None, height=None, bytes=upload.size
-        )
-    if not allow_images:
-        raise UnsupportedMediaType("File is not a PDF.", field="file")
-    return image_store(upload=upload, folder=folder)
+    if not public_id:
+        return
+    if cloudinary_options() is None:
+        default_storage.delete(public_id)
+        return
+    resource_type = "raw" if public_id.lower().endswith(RAW_EXTENSIONS) else "image"
+    _cloudinary_call(cloudinary.uploader.destroy, public_id, resource_type=resource_type, invalidate=True)
+
+
+def media_delete_on_commit(*, public_id: str) -> None:
+    """Delete the file once the current transaction commits (at once outside one).
+
+    A failure is logged, never raised: the rows are already gone and an orphaned
+    file must not turn a committed request into an error.
+    """
+    if public_id:
+        transaction.on_commit(partial(media_delete, public_id=public_id), robust=True)

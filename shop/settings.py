@@ -209,6 +209,7 @@ MAX_UPLOAD_MB = env.int("MAX_UPLOAD_MB", default=5)
 MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)
 
 CLOUDINARY_URL = env("CLOUDINARY_URL", default="")
+CLOUDINARY_TIMEOUT_SECONDS = env.float("CLOUDINARY_TIMEOUT_SECONDS", default=30.0)
 
 OPENAI_API_KEY = env("OPENAI_API_KEY", default="")
 OPENAI_MODEL = env("OPENAI_MODEL", default="gpt-4o-mini")

@@ -5,6 +5,7 @@ inside a transaction; if the rows then fail to save, the stored file is deleted.
 """
 
 import datetime
+import logging
 from dataclasses import dataclass
 
 from django.db import models, transaction
@@ -25,14 +26,12 @@ from orders.models import (
     StoredFileFields,
 )
 from shop.errors import DomainError, InvalidInput, UnsupportedMediaType
-from shop.media import StoredMedia, document_store, media_delete
+from shop.media import StoredDocument, document_store, media_delete
 
-MIME_TYPES = {
-    "pdf": "application/pdf",
-    "jpg": "image/jpeg",
-    "png": "image/png",
-    "webp": "image/webp",
-}
+logger = logging.getLogger(__name__)
+
+# The formats requests take; the media layer also knows GIF, which they refuse.
+REQUEST_FILE_FORMATS = frozenset({"pdf", "jpg", "png", "webp"})
 
 
 @dataclass(frozen=True)
@@ -41,7 +40,7 @@ class QuoteItemInput:
     quantity: int
 
 
-def _attachment_store(*, upload, folder: str, allow_images: bool, field: str) -> StoredMedia:
+def _attachment_store(*, upload, folder: str, allow_images: bool, field: str) -> StoredDocument:
     """Store `upload` through the media layer and refuse formats the requests do not take (GIF)."""
     try:
         stored = document_store(upload=upload, folder=folder, allow_images=allow_images)
@@ -49,31 +48,39 @@ def _attachment_store(*, upload, folder: str, allow_images: bool, field: str) ->
         # The media layer names its own field; the client knows the file by the part it sent.
         refused.field = field
         raise
-    if stored.format not in MIME_TYPES:
-        media_delete(public_id=stored.public_id)
+    if stored.format not in REQUEST_FILE_FORMATS:
+        _discard(stored)
         raise UnsupportedMediaType("Only JPEG, PNG, WebP images and PDF files are accepted.", field=field)
     return stored
 
 
-def _file_fields(stored: StoredMedia | None, upload) -> dict:
+def _file_fields(stored: StoredDocument | None) -> dict:
     if stored is None:
         return {}
     return {
         "file_url": stored.secure_url or stored.url,
         "file_public_id": stored.public_id,
-        "file_mime_type": MIME_TYPES[stored.format],
+        "file_mime_type": stored.content_type,
         "file_size": stored.bytes,
-        "file_name": (getattr(upload, "name", "") or "")[-255:],
+        "file_name": stored.filename[:255],
     }
 
 
-def _write_or_discard(stored: StoredMedia | None, write):
+def _discard(stored: StoredDocument) -> None:
+    try:
+        media_delete(public_id=stored.public_id)
+    except DomainError:
+        # Never mask the error that made us discard it; an orphan is only wasted space.
+        logger.warning("Could not delete orphaned attachment %s", stored.public_id)
+
+
+def _write_or_discard(stored: StoredDocument | None, write):
     """Run `write()`; if it fails, delete the file stored for it so nothing is orphaned."""
     try:
         return write()
     except BaseException:
         if stored is not None:
-            media_delete(public_id=stored.public_id)
+            _discard(stored)
         raise
 
 
@@ -172,7 +179,7 @@ def quote_request_status_change(*, quote_request: QuoteRequest, status: str) -> 
     )
 
 
-def _note_add(*, request, note_model: type[StoredFileFields], parent_field: str, author, content: str, stored, upload):
+def _note_add(*, request, note_model: type[StoredFileFields], parent_field: str, author, content: str, stored):
     def write():
         with transaction.atomic():
             note = note_model.objects.create(
@@ -180,7 +187,7 @@ def _note_add(*, request, note_model: type[StoredFileFields], parent_field: str,
                 author=author,
                 author_email=getattr(author, "email", "") or "",
                 content=content,
-                **_file_fields(stored, upload),
+                **_file_fields(stored),
             )
             # Conditional UPDATE: a concurrent status change wins over the automatic move.
             type(request).objects.filter(pk=request.pk, status="new").update(
@@ -210,7 +217,6 @@ def quote_request_note_add(*, quote_request: QuoteRequest, author, content: str,
         author=author,
         content=content,
         stored=stored,
-        upload=pdf,
     )
 
 
@@ -256,7 +262,7 @@ def product_request_create(
             desired_deadline=desired_deadline,
             budget=budget,
             reference_url=reference_url,
-            **_file_fields(stored, image),
+            **_file_fields(stored),
         )
 
     return _write_or_discard(stored, write)
@@ -295,5 +301,4 @@ def product_request_note_add(*, product_request: ProductRequest, author, content
         author=author,
         content=content,
         stored=stored,
-        upload=file,
     )

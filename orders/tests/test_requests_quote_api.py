@@ -348,11 +348,17 @@ def test_a_note_does_not_move_a_request_that_is_past_new(staff_client):
 
 
 @pytest.mark.parametrize(
-    ("content", "status"),
-    [(b"just some text, renamed", 415), (image_bytes(), 415)],
-    ids=["text-renamed-pdf", "png-renamed-pdf"],
+    ("content", "status", "code"),
+    [
+        (b"just some text, renamed", 415, "unsupported_media_type"),
+        (image_bytes(), 415, "unsupported_media_type"),
+        (b"%PDF-1.7\nthis is not really a pdf\n%%EOF", 400, "invalid"),
+    ],
+    ids=["text-renamed-pdf", "png-renamed-pdf", "broken-pdf"],
 )
-def test_a_quote_note_attachment_must_be_a_real_pdf_and_nothing_is_stored(staff_client, settings, content, status):
+def test_a_quote_note_attachment_must_be_a_real_pdf_and_nothing_is_stored(
+    staff_client, settings, content, status, code
+):
     quote_request = QuoteRequestFactory()
 
     response = staff_client.post(
@@ -362,7 +368,7 @@ def test_a_quote_note_attachment_must_be_a_real_pdf_and_nothing_is_stored(staff_
     )
 
     assert response.status_code == status
-    assert response.json()["code"] == "unsupported_media_type"
+    assert response.json()["code"] == code
     assert response.json()["field"] == "pdf"
     assert not QuoteRequestNote.objects.exists()
     assert stored_files(settings) == []

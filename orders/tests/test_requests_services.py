@@ -10,8 +10,8 @@ from orders.services.requests import (
     quote_request_note_add,
     quote_request_status_change,
 )
-from orders.tests.factories_requests import QuoteRequestFactory, image_bytes, stored_files, upload
-from shop.errors import InvalidInput
+from orders.tests.factories_requests import QuoteRequestFactory, image_bytes, pdf_bytes, stored_files, upload
+from shop.errors import InvalidInput, UpstreamUnavailable
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +80,45 @@ def test_quote_items_keep_their_snapshot_when_the_product_is_deleted():
 
     item = quote_request.items.get()
     assert (item.product_id, item.product_name, item.product_slug) == (None, "Lamp", "lamp")
+
+
+def test_with_cloudinary_a_reference_pdf_is_uploaded_as_a_raw_file(fake_cloudinary):
+    product_request = product_request_create(
+        full_name="Ann", email="ann@example.com", description="A custom shelf", image=upload("brief.pdf", pdf_bytes())
+    )
+
+    [sent] = fake_cloudinary.uploads()
+    assert sent.resource_type == "raw"
+    assert sent.file_bytes == pdf_bytes()
+    assert product_request.file_url.startswith("https://")
+    assert product_request.file_public_id.startswith("product-requests/")
+    assert (product_request.file_mime_type, product_request.file_name) == ("application/pdf", "brief.pdf")
+
+
+def test_with_cloudinary_a_file_stored_for_a_failed_write_is_destroyed(fake_cloudinary):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        product_request_create(
+            full_name="Ann",
+            email="ann@example.com",
+            description="A custom shelf",
+            quantity=0,
+            image=upload("ref.png", image_bytes()),
+        )
+
+    assert [request.action for request in fake_cloudinary.requests] == ["upload", "destroy"]
+    assert fake_cloudinary.resources == {}
+    assert not ProductRequest.objects.exists()
+
+
+def test_when_cloudinary_fails_nothing_is_written(fake_cloudinary):
+    quote_request = QuoteRequestFactory()
+    fake_cloudinary.fail_with(500)
+
+    with pytest.raises(UpstreamUnavailable):
+        quote_request_note_add(
+            quote_request=quote_request, author=None, content="Quote", pdf=upload("q.pdf", pdf_bytes())
+        )
+
+    assert not quote_request.notes.exists()
+    quote_request.refresh_from_db()
+    assert quote_request.status == QuoteRequestStatus.NEW
