@@ -32,6 +32,7 @@ logger = logging.getLogger(__name__)
 
 # The formats requests take; the media layer also knows GIF, which they refuse.
 REQUEST_FILE_FORMATS = frozenset({"pdf", "jpg", "png", "webp"})
+ACCEPTED_FORMATS_MESSAGE = "Only PDF files and JPEG, PNG or WebP images are accepted."
 
 
 @dataclass(frozen=True)
@@ -47,10 +48,12 @@ def _attachment_store(*, upload, folder: str, allow_images: bool, field: str) ->
     except DomainError as refused:
         # The media layer names its own field; the client knows the file by the part it sent.
         refused.field = field
+        if isinstance(refused, UnsupportedMediaType):
+            refused.message = ACCEPTED_FORMATS_MESSAGE if allow_images else "Only PDF files are accepted."
         raise
     if stored.format not in REQUEST_FILE_FORMATS:
         _discard(stored)
-        raise UnsupportedMediaType("Only JPEG, PNG, WebP images and PDF files are accepted.", field=field)
+        raise UnsupportedMediaType(ACCEPTED_FORMATS_MESSAGE, field=field)
     return stored
 
 

@@ -109,6 +109,7 @@ def test_a_gif_reference_is_refused_and_removed_from_storage(api_client, setting
 
     assert response.status_code == 415
     assert response.json()["code"] == "unsupported_media_type"
+    assert response.json()["error"] == "Only PDF files and JPEG, PNG or WebP images are accepted."
     assert not ProductRequest.objects.exists()
     assert stored_files(settings) == []
 
