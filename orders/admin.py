@@ -73,6 +73,9 @@ class QuoteRequestItemInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("product")
+
 
 class QuoteRequestNoteInline(RequestNoteInline):
     model = QuoteRequestNote

@@ -71,6 +71,12 @@ class StaffRequestViewSet(viewsets.GenericViewSet):
             return [PublicRequestThrottle()]
         return super().get_throttles()
 
+    def filter_queryset(self, queryset):
+        # The filters are the list's; `?status=` on a detail or a move must not hide the request.
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
     def list(self, request):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -100,3 +100,13 @@ def test_the_product_request_action_stamps_answered_at(admin_client):
     assert product_request.status == "answered"
     assert product_request.answered_at is not None
     assert ProductRequest.objects.count() == 1
+
+
+def test_the_quote_request_page_runs_a_fixed_number_of_queries(admin_client, django_assert_max_num_queries):
+    quote_request = QuoteRequestFactory()
+    QuoteRequestItemFactory.create_batch(10, quote_request=quote_request)
+
+    with django_assert_max_num_queries(12):
+        response = admin_client.get(f"/admin/orders/quoterequest/{quote_request.pk}/change/")
+
+    assert response.status_code == 200

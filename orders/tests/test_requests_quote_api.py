@@ -289,6 +289,18 @@ def test_staff_move_a_quote_request_and_quoted_stamps_quoted_at(staff_client):
     assert quote_request.quoted_at is not None
 
 
+def test_list_filters_do_not_apply_to_a_status_move(staff_client):
+    quote_request = QuoteRequestFactory()
+
+    response = staff_client.patch(
+        f"{URL}/{quote_request.pk}/status?status=closed", {"status": "in_progress"}, format="json"
+    )
+
+    assert response.status_code == 200
+    quote_request.refresh_from_db()
+    assert quote_request.status == "in_progress"
+
+
 def test_an_unknown_quote_status_is_a_400(staff_client):
     quote_request = QuoteRequestFactory()
 
