@@ -97,7 +97,7 @@ def catalog_facts(*, question: str) -> CatalogFacts:
     """Store facts for the system prompt: active categories, offers running now and the products
     most relevant to `question` (the shop's highlights when nothing matches).
 
-    At most six queries, each limited, however large the catalog.
+    At most five queries, each limited, however large the catalog.
     """
     categories = list(
         Category.objects.filter(is_active=True).order_by("name").values_list("name", flat=True)[:MAX_CATEGORIES]

@@ -185,17 +185,19 @@ def quote_request_status_change(*, quote_request: QuoteRequest, status: str) -> 
 def _note_add(*, request, note_model: type[StoredFileFields], parent_field: str, author, content: str, stored):
     def write():
         with transaction.atomic():
+            # Lock the request before inserting: the note's foreign key check takes a shared
+            # lock on it, and two writers upgrading shared locks to move the status deadlock.
+            locked = type(request).objects.select_for_update().get(pk=request.pk)
             note = note_model.objects.create(
-                **{parent_field: request},
+                **{parent_field: locked},
                 author=author,
                 author_email=getattr(author, "email", "") or "",
                 content=content,
                 **_file_fields(stored),
             )
-            # Conditional UPDATE: a concurrent status change wins over the automatic move.
-            type(request).objects.filter(pk=request.pk, status="new").update(
-                status="in_progress", updated_at=timezone.now()
-            )
+            if locked.status == "new":
+                locked.status = "in_progress"
+                locked.save(update_fields=["status", "updated_at"])
         return note
 
     return _write_or_discard(stored, write)
