@@ -1,4 +1,5 @@
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
@@ -15,6 +16,7 @@ class AssistantThrottle(UserRateThrottle):
 
 
 class ChatView(APIView):
+    parser_classes = [JSONParser]
     permission_classes = [AllowAny]
     throttle_classes = [AssistantThrottle]
 

@@ -100,7 +100,7 @@ class QuoteRequestViewSet(StaffRequestViewSet):
 
     @extend_schema(
         summary="Ask for a quote (anyone, throttled)",
-        request=QuoteRequestInputSerializer,
+        request={"application/json": QuoteRequestInputSerializer},
         responses={201: RequestCreatedSerializer},
     )
     def create(self, request):
@@ -113,7 +113,7 @@ class QuoteRequestViewSet(StaffRequestViewSet):
 
     @extend_schema(
         summary="Set the status; `quoted` stamps `quoted_at` (staff)",
-        request=QuoteRequestStatusInputSerializer,
+        request={"application/json": QuoteRequestStatusInputSerializer},
         responses={200: OkSerializer},
     )
     @action(detail=True, methods=["patch"], url_path="status")
@@ -180,7 +180,7 @@ class ProductRequestViewSet(StaffRequestViewSet):
 
     @extend_schema(
         summary="Set the status; `answered` stamps `answered_at` (staff)",
-        request=ProductRequestStatusInputSerializer,
+        request={"application/json": ProductRequestStatusInputSerializer},
         responses={200: OkSerializer},
     )
     @action(detail=True, methods=["patch"], url_path="status")

@@ -257,3 +257,12 @@ def test_chat_turns_are_throttled(api_client, fake_openai):
     assert statuses[:allowed] == [200] * allowed
     assert statuses[allowed] == 429
     assert len(fake_openai.requests) == allowed
+
+
+def test_a_malformed_or_non_json_body_is_refused(api_client, fake_openai):
+    malformed = api_client.post(URL, "{oops", content_type="application/json")
+    form = api_client.post(URL, {"prompt": "hi"}, format="multipart")
+
+    assert (malformed.status_code, malformed.json()["code"]) == (400, "parse_error")
+    assert (form.status_code, form.json()["code"]) == (415, "unsupported_media_type")
+    assert fake_openai.requests == []
