@@ -16,7 +16,6 @@ import re
 import uuid
 import warnings
 from dataclasses import dataclass
-from functools import partial
 from pathlib import PurePosixPath
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -218,12 +217,12 @@ def cloudinary_options() -> dict[str, str] | None:
     return options
 
 
-def _cloudinary_call(action, *args, **options) -> dict:
+def _cloudinary_call(action, *args, failure_message: str, **options) -> dict:
     try:
         result = action(*args, timeout=settings.CLOUDINARY_TIMEOUT_SECONDS, **cloudinary_options(), **options)
     except cloudinary.exceptions.Error as failure:
         logger.warning("Cloudinary %s failed: %s", action.__name__, failure)
-        raise UpstreamUnavailable("The media service failed; nothing was stored.") from None
+        raise UpstreamUnavailable(failure_message) from None
     if not isinstance(result, dict):
         raise UpstreamUnavailable("The media service gave an unexpected answer.")
     return result
@@ -240,6 +239,7 @@ def _cloudinary_upload(upload, *, folder: str, public_id: str, resource_type: st
         public_id=public_id,
         resource_type=resource_type,
         overwrite=False,
+        failure_message="The media service failed; nothing was stored.",
     )
     if not (result.get("public_id") and result.get("secure_url")):
         raise UpstreamUnavailable("The media service gave an unexpected answer.")
@@ -332,7 +332,13 @@ def media_delete(*, public_id: str) -> None:
         default_storage.delete(public_id)
         return
     resource_type = "raw" if public_id.lower().endswith(RAW_EXTENSIONS) else "image"
-    _cloudinary_call(cloudinary.uploader.destroy, public_id, resource_type=resource_type, invalidate=True)
+    _cloudinary_call(
+        cloudinary.uploader.destroy,
+        public_id,
+        resource_type=resource_type,
+        invalidate=True,
+        failure_message="The media service failed to delete the file.",
+    )
 
 
 def media_delete_on_commit(*, public_id: str) -> None:
@@ -341,5 +347,11 @@ def media_delete_on_commit(*, public_id: str) -> None:
     A failure is logged, never raised: the rows are already gone and an orphaned
     file must not turn a committed request into an error.
     """
-    if public_id:
-        transaction.on_commit(partial(media_delete, public_id=public_id), robust=True)
+    if not public_id:
+        return
+
+    # A named function, not a partial: Django logs a robust callback's failure by its __qualname__.
+    def delete_stored_file():
+        media_delete(public_id=public_id)
+
+    transaction.on_commit(delete_stored_file, robust=True)

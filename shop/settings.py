@@ -21,13 +21,15 @@ if DEBUG:
     SECRET_KEY = env("SECRET_KEY", default="dev-only-secret-key-never-use-in-production")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 else:
-    try:
-        SECRET_KEY = env("SECRET_KEY")
-        ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
-    except ImproperlyConfigured as missing:
+    SECRET_KEY = env("SECRET_KEY", default="")
+    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
+    # An empty value is as missing as an absent one: refuse to start rather than run unprotected.
+    _missing = [name for name, value in (("SECRET_KEY", SECRET_KEY), ("ALLOWED_HOSTS", ALLOWED_HOSTS)) if not value]
+    if _missing:
         raise ImproperlyConfigured(
-            f"{missing}. With DEBUG off, SECRET_KEY and ALLOWED_HOSTS must be set in the environment."
-        ) from None
+            f"Set {' and '.join(_missing)} in the environment: with DEBUG off, SECRET_KEY and ALLOWED_HOSTS "
+            "are required (see .env.example)."
+        )
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -427,3 +427,16 @@ def test_a_failed_cloudinary_delete_is_a_502(fake_cloudinary):
 
     with pytest.raises(UpstreamUnavailable):
         media_delete(public_id=stored.public_id)
+
+
+@pytest.mark.django_db
+def test_a_failed_delete_after_commit_is_logged_not_raised(fake_cloudinary, django_capture_on_commit_callbacks, caplog):
+    stored = image_store(upload=image_upload(), folder="products")
+    fake_cloudinary.fail_with(500)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        media_delete_on_commit(public_id=stored.public_id)
+
+    assert fake_cloudinary.requests[-1].action == "destroy"
+    assert "Cloudinary destroy failed" in caplog.text
+    assert len(fake_cloudinary.resources) == 1
