@@ -9,7 +9,9 @@ from assistant.tests.conftest import completion, tool_call
 from assistant.views import AssistantThrottle
 from catalog.tests.factories import CategoryFactory, OfferFactory, ProductFactory
 
-pytestmark = pytest.mark.django_db
+# Committed rows: InnoDB's FULLTEXT index, which the catalog search uses on MariaDB,
+# sees only what a transaction has committed.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 URL = "/api/assistant/chat"
 
