@@ -37,6 +37,11 @@ def sold_items(*, date_from: date | None = None, date_to: date | None = None) ->
     return items
 
 
+def _cents(amount: Decimal) -> Decimal:
+    # SQLite hands back sums without their scale ("300"); every caller sees "300.00".
+    return amount.quantize(CENT)
+
+
 def _money_sum(field) -> Coalesce:
     return Coalesce(Sum(field, output_field=MONEY), Value(ZERO), output_field=MONEY)
 
@@ -63,10 +68,11 @@ def statistics_profit(*, date_from: date | None = None, date_to: date | None = N
         cost=_money_sum(ExpressionWrapper(F("unit_cost") * F("quantity"), output_field=MONEY)),
         orders_count=Count("order_id", distinct=True),
     )
+    revenue, cost = _cents(totals["revenue"]), _cents(totals["cost"])
     return {
-        "revenue": totals["revenue"],
-        "cost": totals["cost"],
-        "profit": totals["revenue"] - totals["cost"],
+        "revenue": revenue,
+        "cost": cost,
+        "profit": revenue - cost,
         "orders_count": totals["orders_count"],
         "currency": settings.SHOP_CURRENCY,
     }
@@ -92,7 +98,12 @@ def _product_rows(items: QuerySet[OrderItem], *group_by: str) -> QuerySet:
 
 
 def _product_entry(row: dict) -> dict:
-    return {"product_id": row["product_id"], "name": row["name"], "units": row["units"], "revenue": row["revenue"]}
+    return {
+        "product_id": row["product_id"],
+        "name": row["name"],
+        "units": row["units"],
+        "revenue": _cents(row["revenue"]),
+    }
 
 
 def statistics_product_sales(
@@ -200,7 +211,11 @@ def statistics_sales(
     while period <= last:
         row = found.get(period)
         series.append(
-            {"period": period, "orders": row["orders"] if row else 0, "revenue": row["revenue"] if row else ZERO}
+            {
+                "period": period,
+                "orders": row["orders"] if row else 0,
+                "revenue": _cents(row["revenue"]) if row else ZERO,
+            }
         )
         period = _next_period(period, interval)
     return series

@@ -1,0 +1,34 @@
+from decimal import Decimal
+
+import pytest
+
+from orders.models import OrderStatus
+from orders.tests.factories import OrderFactory
+from payments import demo
+from payments.models import Payment
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_without_orders_records_nothing():
+    assert demo.seed() == "no orders to pay yet"
+    assert not Payment.objects.exists()
+
+
+def test_demo_settles_orders_past_pending_and_deposits_on_pending_ones_once():
+    shipped = OrderFactory(status=OrderStatus.SHIPPED, total=Decimal("40.00"))
+    pending = OrderFactory.create_batch(2, total=Decimal("25.00"))
+    cancelled = OrderFactory(status=OrderStatus.CANCELLED)
+
+    first = demo.seed()
+    second = demo.seed()
+
+    assert first == "2 payments recorded"
+    assert second == "0 payments recorded"
+    shipped.refresh_from_db()
+    assert shipped.amount_paid == Decimal("40.00")
+    assert shipped.status == OrderStatus.SHIPPED
+    deposits = Payment.objects.filter(order__in=pending)
+    assert [payment.amount for payment in deposits] == [Decimal("12.50")]
+    assert deposits.get().order.status == OrderStatus.PENDING
+    assert not Payment.objects.filter(order=cancelled).exists()
