@@ -13,7 +13,7 @@ REQUIREMENTS := requirements-dev.txt
 STAMP := $(VENV)/.installed
 endif
 
-.PHONY: install run test lint format bench
+.PHONY: install run test lint format bench bench-checkout
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,3 +42,13 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Checkout under load: concurrent buyers against gunicorn, then a stock audit. Use it with
+# DATABASE_URL=mysql://... (SQLite serialises writers); BENCH_ARGS="--buyers 80 --rounds 10".
+bench: bench-checkout
+
+bench-checkout: install
+	$(BIN)/python manage.py migrate --noinput
+	DEBUG=false SECRET_KEY=$${SECRET_KEY:-bench-only-secret-key-never-in-production} ALLOWED_HOSTS=127.0.0.1 \
+	SECURE_SSL_REDIRECT=false LOG_LEVEL=ERROR THROTTLE_USER=1000000/min \
+	$(BIN)/python manage.py bench_checkout --serve $(BENCH_ARGS)

@@ -1,5 +1,14 @@
-urlpatterns = []
+from orders import views
+from shop.routing import api_route
+
+urlpatterns = [
+    api_route("cart", views.CartView.as_view(), "cart"),
+    api_route("cart/items", views.CartItemsView.as_view(), "cart-items"),
+    api_route(r"cart/items/(?P<item_id>\d+)", views.CartItemView.as_view(), "cart-item"),
+    api_route("cart/checkout", views.CartCheckoutView.as_view(), "cart-checkout"),
+    api_route(r"orders/user/(?P<user_id>\d+)", views.UserOrdersView.as_view(), "user-orders"),
+]
 
 
 def register(router):
-    """This app has no router routes yet."""
+    router.register("orders", views.OrderViewSet, basename="order")

@@ -1,7 +1,18 @@
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.db import transaction
 
-from orders.errors import IllegalStatusTransition
-from orders.models import Order, OrderStatus
+from accounts.models import User
+from catalog.models import Product
+from catalog.pricing import final_price
+from catalog.selectors import product_discounts_now
+from catalog.services.stock import stock_move
+from orders.errors import IllegalStatusTransition, InvalidOrderItem, OrderHasPayments, OrderLocked
+from orders.models import Order, OrderItem, OrderStatus
+from orders.services.lines import OrderLine, line_variant_resolve
 
 # The only legal moves of an order; the API and the admin's actions both go through
 # `order_status_change`, so this table is the whole state machine.
@@ -14,12 +25,90 @@ ORDER_TRANSITIONS: dict[str, tuple[str, ...]] = {
     OrderStatus.CANCELLED: (),
 }
 
+# Orders whose units are reserved but still in the warehouse: cancelling or deleting
+# them puts the units back. Shipped goods are gone; cancelled ones were given back already.
+STOCK_HELD = (OrderStatus.PENDING, OrderStatus.PAID, OrderStatus.PROCESSING)
+
+# Customers may change or delete their order only before paying; staff until it ships.
+EDITABLE_BY_CUSTOMER = (OrderStatus.PENDING,)
+EDITABLE_BY_STAFF = STOCK_HELD
+
+
+@dataclass(frozen=True)
+class Shipping:
+    full_name: str = ""
+    address: str = ""
+    city: str = ""
+    postal_code: str = ""
+    country: str = ""
+    phone: str = ""
+
+
+@transaction.atomic
+def order_place(
+    *,
+    user: User,
+    lines: Sequence[OrderLine],
+    shipping: Shipping | None = None,
+    status: str = OrderStatus.PENDING,
+) -> Order:
+    """Create an order of `lines` for `user`, reserving the stock and snapshotting prices.
+
+    Each item keeps the product's name, price, best discount active now and cost price, so
+    later catalog changes never alter the order. `status` lets staff record an order that
+    is already further along (a paid phone order); it cannot start cancelled.
+    Raises InvalidOrderItem (400) for an unknown or disabled product or a variant the
+    product does not have, OutOfStock (409) when a product is short; nothing is written then.
+    """
+    if status == OrderStatus.CANCELLED:
+        raise InvalidOrderItem("An order cannot be created cancelled.", field="status")
+    order = Order(user=user, status=status)
+    _shipping_apply(order=order, shipping=shipping or Shipping())
+    items = _items_build(lines=lines)
+    # Stock first: the conditional UPDATEs take the product row locks in id order before
+    # any insert takes shared locks on the same rows through its foreign key.
+    stock_move(reserve=_units_by_product(items))
+    _totals_apply(order=order, items=items)
+    order.save()
+    for item in items:
+        item.order = order
+    OrderItem.objects.bulk_create(items)
+    return order
+
+
+@transaction.atomic
+def order_update(*, order: Order, lines: Sequence[OrderLine], by_staff: bool, status: str | None = None) -> Order:
+    """Replace the items of `order` with `lines`, moving stock for the difference only.
+
+    New items are priced as of now. A customer may do it while the order is pending, staff
+    until it ships. `status`, when given and different, then moves the order through
+    `order_status_change`. Raises OrderLocked (409) when the order can no longer change,
+    InvalidOrderItem (400), OutOfStock (409), IllegalStatusTransition (409); all or nothing.
+    """
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    _editable_check(order=order, by_staff=by_staff)
+    items = _items_build(lines=lines)
+    old_items = list(order.items.all())
+    stock_move(release=_units_by_product(old_items), reserve=_units_by_product(items))
+    _totals_apply(order=order, items=items)
+    if order.total < order.amount_paid:
+        raise OrderLocked(f"The new total {order.total} is below the {order.amount_paid} already paid.", field="items")
+    OrderItem.objects.filter(order=order).delete()
+    for item in items:
+        item.order = order
+    OrderItem.objects.bulk_create(items)
+    order.save(update_fields=["subtotal", "total", "updated_at"])
+    if status and status != order.status:
+        order = order_status_change(order=order, status=status)
+    return order
+
 
 @transaction.atomic
 def order_status_change(*, order: Order, status: str) -> Order:
     """Move `order` to `status` if the transition table allows it.
 
     Locks the order row first so two concurrent moves cannot both pass the check.
+    Cancelling gives the reserved units back to stock in the same transaction.
     Raises IllegalStatusTransition (409, with the allowed next statuses).
     """
     order = Order.objects.select_for_update().get(pk=order.pk)
@@ -30,6 +119,112 @@ def order_status_change(*, order: Order, status: str) -> Order:
             field="status",
             extra={"allowed": list(allowed)},
         )
+    if status == OrderStatus.CANCELLED:
+        stock_move(release=_units_by_product(order.items.all()))
     order.status = status
     order.save(update_fields=["status", "updated_at"])
     return order
+
+
+@transaction.atomic
+def order_fulfilment_update(*, order: Order, status: str | None = None, tracking_number: str | None = None) -> Order:
+    """Set the tracking number and/or move the status, together or not at all.
+
+    Raises IllegalStatusTransition (409) for an illegal move.
+    """
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if tracking_number is not None:
+        order.tracking_number = tracking_number
+        order.save(update_fields=["tracking_number", "updated_at"])
+    if status is not None:
+        order = order_status_change(order=order, status=status)
+    return order
+
+
+@transaction.atomic
+def order_delete(*, order: Order, by_staff: bool) -> None:
+    """Delete `order`, giving back the units it still holds.
+
+    Raises OrderHasPayments (409) when money was received (cancel it instead, the books
+    keep it), OrderLocked (409) when a customer's order is no longer pending.
+    """
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.amount_paid > 0:
+        raise OrderHasPayments()
+    _editable_check(order=order, by_staff=by_staff, staff_statuses=tuple(OrderStatus))
+    if order.status in STOCK_HELD:
+        stock_move(release=_units_by_product(order.items.all()))
+    order.delete()
+
+
+def orders_detach_user(*, user_id: int) -> int:
+    """Detach and anonymise the orders of a user whose account is being deleted.
+
+    The orders stay for the books (totals, items, city and country for statistics); the
+    link to the person and their name, street address and phone go. Returns how many.
+    """
+    return Order.objects.filter(user_id=user_id).update(
+        user=None, shipping_full_name="", shipping_address="", shipping_phone=""
+    )
+
+
+def _editable_check(*, order: Order, by_staff: bool, staff_statuses=EDITABLE_BY_STAFF) -> None:
+    allowed = staff_statuses if by_staff else EDITABLE_BY_CUSTOMER
+    if order.status not in allowed:
+        who = "staff" if by_staff else "you"
+        raise OrderLocked(f"This order is {order.status}; {who} can no longer change it.", field="status")
+
+
+def _items_build(*, lines: Sequence[OrderLine]) -> list[OrderItem]:
+    """Unsaved, priced items for `lines`; raises InvalidOrderItem for a bad line."""
+    if not lines:
+        raise InvalidOrderItem("An order needs at least one item.", field="items")
+    product_ids = {line.product_id for line in lines}
+    products = Product.objects.filter(pk__in=product_ids, is_disabled=False).in_bulk()
+    discounts = product_discounts_now(product_ids=list(products))
+    items = []
+    for index, line in enumerate(lines):
+        field = f"items.{index}"
+        product = products.get(line.product_id)
+        if product is None:
+            raise InvalidOrderItem(f"Product {line.product_id} does not exist.", field=f"{field}.product_id")
+        if line.quantity < 1:
+            raise InvalidOrderItem("Quantity must be at least 1.", field=f"{field}.quantity")
+        size, color = line_variant_resolve(product=product, size=line.size, color=line.color, field=field)
+        discount = discounts.get(product.pk)
+        items.append(
+            OrderItem(
+                product=product,
+                product_name=product.name,
+                unit_price=product.price,
+                discount_percentage=discount,
+                unit_cost=product.cost_price,
+                quantity=line.quantity,
+                size=size,
+                color=color,
+                line_total=final_price(product.price, discount) * line.quantity,
+            )
+        )
+    return items
+
+
+def _units_by_product(items) -> Counter[int]:
+    units: Counter[int] = Counter()
+    for item in items:
+        if item.product_id is not None:
+            units[item.product_id] += item.quantity
+    return units
+
+
+def _totals_apply(*, order: Order, items: Sequence[OrderItem]) -> None:
+    order.subtotal = sum((item.unit_price * item.quantity for item in items), Decimal("0"))
+    order.total = sum((item.line_total for item in items), Decimal("0"))
+
+
+def _shipping_apply(*, order: Order, shipping: Shipping) -> None:
+    order.shipping_full_name = shipping.full_name
+    order.shipping_address = shipping.address
+    order.shipping_city = shipping.city
+    order.shipping_postal_code = shipping.postal_code
+    order.shipping_country = shipping.country
+    order.shipping_phone = shipping.phone

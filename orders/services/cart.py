@@ -1,0 +1,138 @@
+from django.db import transaction
+
+from accounts.models import User
+from catalog.errors import OutOfStock
+from catalog.models import Product
+from orders.errors import CartEmpty, ProductNotFound
+from orders.models import Cart, CartItem, Order
+from orders.services.lines import OrderLine, line_variant_resolve
+from orders.services.orders import Shipping, order_place
+from shop.errors import NotFound
+
+
+def cart_get_or_create(*, user: User) -> Cart:
+    """The user's one cart, created on first use.
+
+    Two first requests racing both try the insert; the unique user column lets one win and
+    `get_or_create` reads the winner's row for the other.
+    """
+    cart, _ = Cart.objects.get_or_create(user=user)
+    return cart
+
+
+@transaction.atomic
+def cart_item_add(*, user: User, product_id: int, quantity: int, size: str = "", color: str = "") -> CartItem:
+    """Put `quantity` units of a product in the user's cart, merging with the same product, size and color.
+
+    Raises ProductNotFound (404) for an unknown or disabled product, InvalidOrderItem (400)
+    for a size or color the product does not list, OutOfStock (409) when the line would
+    exceed the stock. Stock is only checked here; it is reserved at checkout.
+    """
+    cart = _cart_locked(user=user)
+    product = Product.objects.filter(pk=product_id, is_disabled=False).first()
+    if product is None:
+        raise ProductNotFound(field="product_id")
+    size, color = line_variant_resolve(product=product, size=size, color=color, field="item")
+    item = CartItem.objects.filter(cart=cart, product=product, size=size, color=color).first()
+    wanted = quantity + (item.quantity if item else 0)
+    _stock_check(product=product, quantity=wanted)
+    if item is None:
+        item = CartItem.objects.create(cart=cart, product=product, quantity=wanted, size=size, color=color)
+    else:
+        item.quantity = wanted
+        item.save(update_fields=["quantity"])
+    _cart_touch(cart=cart)
+    return item
+
+
+@transaction.atomic
+def cart_item_update(
+    *, user: User, item_id: int, quantity: int | None = None, size: str | None = None, color: str | None = None
+) -> CartItem:
+    """Change a line's quantity, size or color; a line that becomes another's twin merges into it.
+
+    Raises NotFound (404) for a line that is not in the user's cart, InvalidOrderItem (400),
+    OutOfStock (409).
+    """
+    cart = _cart_locked(user=user)
+    item = _item_get(cart=cart, item_id=item_id)
+    product = item.product
+    size, color = line_variant_resolve(
+        product=product,
+        size=item.size if size is None else size,
+        color=item.color if color is None else color,
+        field="item",
+    )
+    quantity = item.quantity if quantity is None else quantity
+    twin = CartItem.objects.filter(cart=cart, product=product, size=size, color=color).exclude(pk=item.pk).first()
+    if twin is not None:
+        quantity += twin.quantity
+        item.delete()
+        item = twin
+    _stock_check(product=product, quantity=quantity)
+    item.quantity, item.size, item.color = quantity, size, color
+    item.save(update_fields=["quantity", "size", "color"])
+    _cart_touch(cart=cart)
+    return item
+
+
+@transaction.atomic
+def cart_item_remove(*, user: User, item_id: int) -> None:
+    """Remove a line; raises NotFound (404) when it is not in the user's cart."""
+    cart = _cart_locked(user=user)
+    _item_get(cart=cart, item_id=item_id).delete()
+    _cart_touch(cart=cart)
+
+
+@transaction.atomic
+def cart_clear(*, user: User) -> Cart:
+    """Empty the user's cart."""
+    cart = _cart_locked(user=user)
+    cart.items.all().delete()
+    _cart_touch(cart=cart)
+    return cart
+
+
+@transaction.atomic
+def cart_checkout(*, user: User, shipping: Shipping) -> Order:
+    """Turn the user's cart into an order (see `order_place`) and empty it, in one transaction.
+
+    The cart row stays locked until commit, so a double-clicked checkout places one order
+    and the second finds the cart empty. Raises CartEmpty (400) and whatever `order_place`
+    raises; the cart is then left exactly as it was.
+    """
+    cart = _cart_locked(user=user)
+    items = list(cart.items.all())
+    if not items:
+        raise CartEmpty()
+    lines = [OrderLine(item.product_id, item.quantity, item.size, item.color) for item in items]
+    order = order_place(user=user, lines=lines, shipping=shipping)
+    cart.items.all().delete()
+    _cart_touch(cart=cart)
+    return order
+
+
+def _cart_locked(*, user: User) -> Cart:
+    # The cart row is the user's cart mutex: concurrent adds and checkouts of one user queue on it.
+    cart, _ = Cart.objects.select_for_update().get_or_create(user=user)
+    return cart
+
+
+def _item_get(*, cart: Cart, item_id: int) -> CartItem:
+    item = CartItem.objects.select_related("product").filter(cart=cart, pk=item_id).first()
+    if item is None:
+        raise NotFound("Cart item not found")
+    return item
+
+
+def _stock_check(*, product: Product, quantity: int) -> None:
+    if quantity > product.quantity:
+        raise OutOfStock(
+            f"Not enough stock for {product.name}: {product.quantity} left, {quantity} asked.",
+            field="quantity",
+            extra={"product_id": product.pk, "available": product.quantity},
+        )
+
+
+def _cart_touch(*, cart: Cart) -> None:
+    cart.save(update_fields=["updated_at"])

@@ -1,0 +1,27 @@
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from accounts.models import User
+from catalog.models import Product
+from orders.models import Order
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_bench_checkout_reports_throughput_and_exact_stock(live_server, capsys):
+    # The in-memory SQLite test database locks whole tables between threads, so there
+    # a single buyer runs; test_sqlite_writers covers concurrent SQLite writers.
+    buyers = 3 if connection.vendor == "mysql" else 1
+
+    call_command("bench_checkout", base_url=live_server.url, buyers=buyers, rounds=2, stock=buyers)
+
+    out = capsys.readouterr().out
+    assert f"statuses {{201: {buyers}, 409: {buyers}}}" in out
+    assert "orders/s" in out and "p99" in out
+    assert f"started {buyers}, orders placed {buyers}, units sold {buyers}, left 0" in out
+    assert "stock ended exactly where it should" in out
+    # It cleans up after itself.
+    assert not Order.objects.exists()
+    assert not Product.objects.exists()
+    assert not User.objects.exists()

@@ -1,0 +1,110 @@
+"""Real buyers racing on MariaDB/MySQL: real threads, real connections, real row locks.
+
+SQLite serialises writers on one database lock, so it cannot show a lost update or a
+deadlock; these tests run only against MySQL/MariaDB.
+"""
+
+import threading
+from collections import Counter
+
+import pytest
+from django.db import connection, connections
+
+from accounts.tests.factories import UserFactory
+from catalog.tests.factories import ProductFactory
+from conftest import client_for
+from orders.models import Order, OrderItem
+
+pytestmark = [
+    pytest.mark.mysql_only,
+    pytest.mark.skipif(connection.vendor != "mysql", reason="needs MySQL/MariaDB row locks"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def _race(jobs) -> list:
+    """Run each job in its own thread, all released at once; return their results in order."""
+    barrier = threading.Barrier(len(jobs))
+    results: list = [None] * len(jobs)
+
+    def run(index, job):
+        try:
+            barrier.wait(timeout=30)
+            results[index] = job()
+        except Exception as error:  # the test reports it; a thread must not die silently
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(index, job)) for index, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a buyer never finished"
+    return results
+
+
+def _order_job(client, lines):
+    def job():
+        response = client.post(
+            "/api/orders", {"items": [{"product_id": pk, "quantity": qty} for pk, qty in lines]}, format="json"
+        )
+        return response.status_code, response.json()
+
+    return job
+
+
+def test_forty_buyers_for_ten_units_sell_exactly_ten():
+    product = ProductFactory(quantity=10)
+    clients = [client_for(UserFactory()) for _ in range(40)]
+
+    results = _race([_order_job(client, [(product.pk, 1)]) for client in clients])
+
+    statuses = Counter(result[0] if isinstance(result, tuple) else repr(result) for result in results)
+    assert statuses == {201: 10, 409: 30}
+    assert all(body["code"] == "out_of_stock" for status, body in results if status == 409)
+    product.refresh_from_db()
+    assert product.quantity == 0
+    assert Order.objects.count() == 10
+    assert sum(OrderItem.objects.values_list("quantity", flat=True)) == 10
+
+
+def test_orders_naming_products_in_opposite_order_neither_deadlock_nor_oversell():
+    first, second, third = (ProductFactory(quantity=15) for _ in range(3))
+    forward = [(first.pk, 1), (second.pk, 1), (third.pk, 1)]
+    backward = list(reversed(forward))
+    clients = [client_for(UserFactory()) for _ in range(2)]
+
+    statuses: Counter = Counter()
+    for _ in range(12):
+        results = _race([_order_job(clients[0], forward), _order_job(clients[1], backward)])
+        statuses.update(result[0] if isinstance(result, tuple) else repr(result) for result in results)
+
+    # 24 attempts for 15 sets: a deadlock would surface as a 500 (or an exception here).
+    assert statuses == {201: 15, 409: 9}
+    for product in (first, second, third):
+        product.refresh_from_db()
+        assert product.quantity == 0
+    assert Order.objects.count() == 15
+
+
+def test_cancel_and_order_racing_keep_stock_exact():
+    product = ProductFactory(quantity=6)
+    buyers = [client_for(UserFactory()) for _ in range(6)]
+    placed = [_order_job(client, [(product.pk, 1)])() for client in buyers]
+    assert [status for status, _ in placed] == [201] * 6
+    newcomers = [client_for(UserFactory()) for _ in range(6)]
+
+    def cancel(client, order_id):
+        return lambda: client.patch(f"/api/orders/{order_id}", {"status": "cancelled"}, format="json").status_code
+
+    jobs = [cancel(client, body["order_id"]) for client, (_, body) in zip(buyers, placed, strict=True)]
+    jobs += [_order_job(client, [(product.pk, 1)]) for client in newcomers]
+    results = _race(jobs)
+
+    assert results[:6] == [200] * 6
+    new_orders = sum(1 for status, _ in results[6:] if status == 201)
+    product.refresh_from_db()
+    assert product.quantity == 6 - new_orders
+    assert Order.objects.exclude(status="cancelled").count() == new_orders
