@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 
 from payments.models import Payment
@@ -19,10 +19,7 @@ class PaymentAdmin(admin.ModelAdmin):
 
     @admin.display(description="order", ordering="order_id")
     def order_link(self, payment):
-        try:
-            url = reverse("admin:orders_order_change", args=[payment.order_id])
-        except NoReverseMatch:
-            return f"#{payment.order_id}"
+        url = reverse("admin:orders_order_change", args=[payment.order_id])
         return format_html('<a href="{}">#{}</a>', url, payment.order_id)
 
     def has_add_permission(self, request):

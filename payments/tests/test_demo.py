@@ -2,7 +2,9 @@ from decimal import Decimal
 
 import pytest
 
-from orders.models import OrderStatus
+from catalog.tests.factories import ProductFactory
+from orders import demo as orders_demo
+from orders.models import PAID_OR_LATER, Order, OrderStatus
 from orders.tests.factories import OrderFactory
 from payments import demo
 from payments.models import Payment
@@ -32,3 +34,17 @@ def test_demo_settles_orders_past_pending_and_deposits_on_pending_ones_once():
     assert [payment.amount for payment in deposits] == [Decimal("12.50")]
     assert deposits.get().order.status == OrderStatus.PENDING
     assert not Payment.objects.filter(order=cancelled).exists()
+
+
+def test_demo_pays_the_orders_demo_orders_and_keeps_the_books_consistent():
+    ProductFactory.create_batch(6, quantity=50)
+    orders_demo.seed()
+
+    demo.seed()
+    again = demo.seed()
+
+    assert again == "0 payments recorded"
+    for order in Order.objects.filter(status__in=PAID_OR_LATER):
+        assert order.amount_paid == order.total
+        assert sum(p.amount for p in order.payments.all()) == order.total
+    assert not Payment.objects.filter(order__status=OrderStatus.CANCELLED).exists()
