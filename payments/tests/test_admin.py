@@ -51,6 +51,7 @@ def test_admin_home_shows_revenue_per_day_and_top_products(admin_client):
     ]
     assert "Oak desk" in html and "Brass lamp" in html
     assert "<svg" in html
+    assert "payments/sales-dashboard.css" in html
 
 
 def test_admin_home_renders_with_no_sales(admin_client):
