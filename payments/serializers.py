@@ -1,7 +1,9 @@
 from datetime import timedelta
 
+from django.utils import timezone
 from rest_framework import serializers
 
+from payments.filters import MAX_ID
 from payments.models import Payment, PaymentMethod
 from payments.selectors.statistics import INTERVALS
 
@@ -11,7 +13,7 @@ def _money(**kwargs) -> serializers.DecimalField:
 
 
 class PaymentInputSerializer(serializers.Serializer):
-    order_id = serializers.IntegerField(min_value=1)
+    order_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     amount = serializers.DecimalField(max_digits=12, decimal_places=2)
     method = serializers.ChoiceField(choices=PaymentMethod.choices)
     reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
@@ -52,8 +54,10 @@ class SalesQuerySerializer(DateRangeSerializer):
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
-        if attrs.get("date_from") and attrs.get("date_to"):
-            span: timedelta = attrs["date_to"] - attrs["date_from"]
+        if attrs.get("date_from"):
+            # Without `to`, the filled series runs to the last sale, at the latest today.
+            last = attrs.get("date_to") or max(timezone.localdate(), attrs["date_from"])
+            span: timedelta = last - attrs["date_from"]
             if span.days // _PERIOD_DAYS[attrs["interval"]] >= MAX_SALES_PERIODS:
                 raise serializers.ValidationError(
                     {"from": [f"At most {MAX_SALES_PERIODS} periods per request; narrow the range."]}

@@ -208,7 +208,7 @@ def statistics_sales(
     last = _period_start(date_to or max(found), interval)
     series = []
     period = first
-    while period <= last:
+    while True:
         row = found.get(period)
         series.append(
             {
@@ -217,6 +217,9 @@ def statistics_sales(
                 "revenue": _cents(row["revenue"]) if row else ZERO,
             }
         )
+        # Stop before stepping, so the last period of year 9999 never steps past date.max.
+        if period >= last:
+            break
         period = _next_period(period, interval)
     return series
 

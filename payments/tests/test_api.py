@@ -276,3 +276,30 @@ def test_order_payments_list_runs_a_fixed_number_of_queries(django_assert_num_qu
         response = client.get(f"/api/orders/{order.pk}/payments?limit={limit}")
 
     assert len(response.json()["results"]) == min(limit, 6)
+
+
+HUGE = "9" * 30
+
+
+@pytest.mark.parametrize(
+    "url", [f"/api/payments/{HUGE}", f"/api/orders/{HUGE}/payments", f"/api/payments?order={HUGE}"]
+)
+def test_ids_beyond_the_integer_range_are_not_a_server_error(staff_client, url):
+    assert staff_client.get(url).status_code in (400, 404)
+
+
+def test_an_order_id_beyond_the_integer_range_answers_400(staff_client):
+    response = staff_client.post("/api/payments", {"order_id": int(HUGE), "amount": "1", "method": "card"})
+
+    assert response.status_code == 400
+    assert response.json()["field"] == "order_id"
+
+
+@pytest.mark.parametrize("amount", ["NaN", "Infinity", "1e5"])
+def test_non_finite_or_exponent_amounts_answer_400(customer, customer_client, amount):
+    order = OrderFactory(user=customer)
+
+    response = customer_client.post("/api/payments", _body(order, amount=amount), format="json")
+
+    assert response.status_code == 400
+    assert not Payment.objects.exists()

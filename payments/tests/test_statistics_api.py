@@ -118,3 +118,18 @@ def test_extreme_dates_do_not_fail(staff_client):
     response = staff_client.get("/api/statistics/profit?from=0001-01-01&to=9999-12-31")
 
     assert response.status_code == 200
+
+
+def test_an_open_range_too_long_for_its_interval_answers_400(staff_client):
+    response = staff_client.get("/api/statistics/sales?interval=day&from=0001-01-01")
+
+    assert response.status_code == 400
+    assert response.json()["field"] == "from"
+
+
+@pytest.mark.parametrize("interval", ["day", "week", "month"])
+def test_sales_up_to_the_last_representable_day(staff_client, interval):
+    response = staff_client.get(f"/api/statistics/sales?interval={interval}&from=9999-12-01&to=9999-12-31")
+
+    assert response.status_code == 200
+    assert response.json()[-1]["orders"] == 0
