@@ -132,8 +132,8 @@ def statistics_category_sales(*, date_from: date | None = None, date_to: date | 
     """`[{category_id, category, units, revenue, percentage, products: [...]}]` in one query.
 
     A product in several categories counts in each of them; `percentage` is the
-    category's share of all revenue (so with such products they may exceed 100 in
-    sum), and each product's `percentage` its share of the category. Products with
+    category's share of all revenue (summing to 100 unless products sit in several
+    categories), and each product's `percentage` its share of the category. Products with
     no category, or deleted since, are under "Uncategorised".
     """
     rows = _product_rows(
@@ -161,12 +161,25 @@ def statistics_category_sales(*, date_from: date | None = None, date_to: date | 
                 "category": names[category_id],
                 "units": sum(p["units"] for p in products),
                 "revenue": revenue,
-                "percentage": _share(revenue, total),
                 "products": products,
             }
         )
+    revenues = [category["revenue"] for category in categories]
+    # When no product sits in two categories the categories split the revenue, and
+    # their shares are made to sum to exactly 100 like the products'.
+    if sum(revenues, ZERO) == total:
+        shares = _percentages(revenues)
+    else:
+        shares = [_share(revenue, total) for revenue in revenues]
+    for category, share in zip(categories, shares, strict=True):
+        category["percentage"] = share
     categories.sort(key=lambda category: (-category["revenue"], category["category"]))
-    return categories
+    return [_category_keys_in_order(category) for category in categories]
+
+
+def _category_keys_in_order(category: dict) -> dict:
+    keys = ("category_id", "category", "units", "revenue", "percentage", "products")
+    return {key: category[key] for key in keys}
 
 
 def _period_start(moment: date, interval: str) -> date:

@@ -77,10 +77,12 @@ def idempotency_key_claim(*, user: User, key: str, request_hash: str) -> tuple[I
 
 
 def idempotency_key_store(*, record: IdempotencyKey, status: int, body: dict) -> None:
+    """Save the response of the request holding `record`; later requests with the key replay it."""
     IdempotencyKey.objects.filter(pk=record.pk).update(response_status=status, response_body=body)
 
 
 def idempotency_key_release(*, record: IdempotencyKey) -> None:
+    """Free a key whose request failed unexpectedly, so that the client can retry with it."""
     IdempotencyKey.objects.filter(pk=record.pk, response_status__isnull=True).delete()
 
 

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from catalog.tests.factories import ProductFactory
+from catalog.tests.factories import CategoryFactory, ProductFactory
 from orders.models import OrderStatus
 from orders.tests.factories import OrderFactory, OrderItemFactory
 from payments.selectors.statistics import (
@@ -230,3 +230,13 @@ def test_sales_count_an_order_once_however_many_lines(db):
 
     assert row["orders"] == 1
     assert row["revenue"] == D("120.00")
+
+
+def test_category_shares_sum_to_exactly_100_when_no_product_is_in_two_categories(db):
+    for _ in range(3):
+        product = ProductFactory(categories=[CategoryFactory()])
+        OrderItemFactory(order__status=OrderStatus.PAID, product=product, unit_price=D("10.00"), quantity=1)
+
+    shares = [row["percentage"] for row in statistics_category_sales()]
+
+    assert sorted(shares) == [D("33.33"), D("33.33"), D("33.34")]
