@@ -1,11 +1,17 @@
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
-from accounts.models import User
 from catalog.models import Product
 from orders.models import Cart, CartItem, Order, OrderItem, OrderStatus
 from orders.services.lines import OrderLine
 from orders.services.orders import Shipping
+
+# The largest id a BIGINT column holds: a bigger one is a 400, not a database overflow.
+ID_MAX = 2**63 - 1
+
+
+def _id(**kwargs) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=1, max_value=ID_MAX, **kwargs)
 
 
 def _money(**kwargs) -> serializers.DecimalField:
@@ -66,7 +72,7 @@ class CartOutputSerializer(serializers.ModelSerializer):
 
 
 class CartItemInputSerializer(serializers.Serializer):
-    product_id = serializers.IntegerField(min_value=1)
+    product_id = _id()
     quantity = serializers.IntegerField(min_value=1, max_value=10_000, default=1)
     size = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     color = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
@@ -147,7 +153,7 @@ class OrderOutputSerializer(OrderListOutputSerializer):
 
 
 class OrderLineInputSerializer(serializers.Serializer):
-    product_id = serializers.IntegerField(min_value=1)
+    product_id = _id()
     quantity = serializers.IntegerField(min_value=1, max_value=10_000)
     size = serializers.CharField(max_length=40, required=False, allow_blank=True, allow_null=True, default="")
     color = serializers.CharField(max_length=40, required=False, allow_blank=True, allow_null=True, default="")
@@ -161,12 +167,10 @@ class OrderInputSerializer(serializers.Serializer):
     items = serializers.ListField(child=OrderLineInputSerializer(), min_length=1, max_length=100)
     shipping = ShippingSerializer(required=False, allow_null=True)
     status = StatusField(required=False, help_text="Staff only (a customer may send only `pending`).")
-    user_id = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.all(), required=False, help_text="Staff only: place the order for this user."
-    )
-    utilisateur_id = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.all(), required=False, help_text="Alias of `user_id` (the storefront's name)."
-    )
+    # Plain ids: whether they name a real user is checked after the staff-only check, so a
+    # customer cannot probe which ids exist.
+    user_id = _id(required=False, help_text="Staff only (a customer may send only their own id).")
+    utilisateur_id = _id(required=False, help_text="Alias of `user_id` (the storefront's name).")
 
     def validate(self, attrs):
         alias = attrs.pop("utilisateur_id", None)

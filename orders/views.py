@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status as http
 from rest_framework import viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,6 +13,7 @@ from orders.models import Order, OrderStatus
 from orders.selectors.cart import cart_detail
 from orders.selectors.orders import order_get_for, order_list_for
 from orders.serializers import (
+    ID_MAX,
     CartItemInputSerializer,
     CartItemUpdateInputSerializer,
     CartOutputSerializer,
@@ -98,7 +99,9 @@ class CartCheckoutView(APIView):
 
 class OrderFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=OrderStatus.choices)
-    user = django_filters.NumberFilter(field_name="user_id", help_text="Staff: orders of this user id.")
+    user = django_filters.NumberFilter(
+        field_name="user_id", min_value=1, max_value=ID_MAX, help_text="Staff: orders of this user id."
+    )
 
     class Meta:
         model = Order
@@ -141,9 +144,12 @@ class OrderViewSet(viewsets.GenericViewSet):
         data = OrderInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        owner = values.get("user_id", request.user)
-        if owner != request.user:
+        owner = request.user
+        if values.get("user_id", owner.pk) != owner.pk:
             _staff_only(request, "place an order for another user")
+            owner = User.objects.filter(pk=values["user_id"]).first()
+            if owner is None:
+                raise ValidationError({"user_id": ["No user has this id."]})
         status = values.get("status", OrderStatus.PENDING)
         if status != OrderStatus.PENDING:
             _staff_only(request, "set an order's status")

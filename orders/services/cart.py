@@ -32,7 +32,7 @@ def cart_item_add(*, user: User, product_id: int, quantity: int, size: str = "",
     product = Product.objects.filter(pk=product_id, is_disabled=False).first()
     if product is None:
         raise ProductNotFound(field="product_id")
-    size, color = line_variant_resolve(product=product, size=size, color=color, field="item")
+    size, color = line_variant_resolve(product=product, size=size, color=color)
     item = CartItem.objects.filter(cart=cart, product=product, size=size, color=color).first()
     wanted = quantity + (item.quantity if item else 0)
     _stock_check(product=product, quantity=wanted)
@@ -61,7 +61,6 @@ def cart_item_update(
         product=product,
         size=item.size if size is None else size,
         color=item.color if color is None else color,
-        field="item",
     )
     quantity = item.quantity if quantity is None else quantity
     twin = CartItem.objects.filter(cart=cart, product=product, size=size, color=color).exclude(pk=item.pk).first()

@@ -14,15 +14,17 @@ class OrderLine:
     color: str = ""
 
 
-def line_variant_resolve(*, product: Product, size: str, color: str, field: str) -> tuple[str, str]:
+def line_variant_resolve(*, product: Product, size: str, color: str, field_prefix: str = "") -> tuple[str, str]:
     """The product's own spelling of `size` and `color` (matched case-insensitively).
 
     A product that lists sizes (or colors) needs one of them; one that lists none takes
-    whatever the customer wrote. Raises InvalidOrderItem naming `field` (e.g. "items.0").
+    whatever the customer wrote. Raises InvalidOrderItem naming the bad field, under
+    `field_prefix` when given ("items.0" gives "items.0.size").
     """
+    prefix = f"{field_prefix}." if field_prefix else ""
     return (
-        _option_resolve(choices=product.sizes, value=size, what="size", product=product, field=f"{field}.size"),
-        _option_resolve(choices=product.colors, value=color, what="color", product=product, field=f"{field}.color"),
+        _option_resolve(choices=product.sizes, value=size, what="size", product=product, field=f"{prefix}size"),
+        _option_resolve(choices=product.colors, value=color, what="color", product=product, field=f"{prefix}color"),
     )
 
 

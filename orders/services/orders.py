@@ -190,7 +190,7 @@ def _items_build(*, lines: Sequence[OrderLine]) -> list[OrderItem]:
             raise InvalidOrderItem(f"Product {line.product_id} does not exist.", field=f"{field}.product_id")
         if line.quantity < 1:
             raise InvalidOrderItem("Quantity must be at least 1.", field=f"{field}.quantity")
-        size, color = line_variant_resolve(product=product, size=line.size, color=line.color, field=field)
+        size, color = line_variant_resolve(product=product, size=line.size, color=line.color, field_prefix=field)
         discount = discounts.get(product.pk)
         items.append(
             OrderItem(

@@ -157,7 +157,7 @@ def test_add_with_a_size_the_product_lacks_is_400(customer_client):
     )
 
     assert response.status_code == 400
-    assert response.json()["field"] == "item.size"
+    assert response.json()["field"] == "size"
 
 
 def test_malformed_json_is_400(customer_client):

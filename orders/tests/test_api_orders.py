@@ -144,7 +144,6 @@ def test_place_order_with_unknown_product_is_400(customer_client):
             "shipping.country",
         ),
         ({"items": [{"product_id": 1, "quantity": 1}], "status": "lost"}, "status"),
-        ({"items": [{"product_id": 1, "quantity": 1}], "user_id": 999999}, "user_id"),
     ],
 )
 def test_place_order_with_bad_input_is_400(customer_client, payload, field):
@@ -187,6 +186,19 @@ def test_staff_places_an_order_for_a_user_with_a_status(staff_client, customer):
     order = Order.objects.get()
     assert (order.user, order.status) == (customer, "processing")
     assert _quantity(product) == 0
+
+
+def test_staff_ordering_for_an_unknown_user_is_400(staff_client):
+    response = _place(staff_client, (ProductFactory(), 1), utilisateur_id=999999)
+
+    assert response.status_code == 400
+    assert response.json()["field"] == "user_id"
+
+
+def test_customer_naming_an_unknown_user_is_403_like_any_other(customer_client):
+    response = _place(customer_client, (ProductFactory(), 1), user_id=999999)
+
+    assert response.status_code == 403
 
 
 def test_user_id_and_its_alias_must_agree(staff_client, customer, staff):

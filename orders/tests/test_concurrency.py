@@ -13,7 +13,7 @@ from django.db import connection, connections
 from accounts.tests.factories import UserFactory
 from catalog.tests.factories import ProductFactory
 from conftest import client_for
-from orders.models import Order, OrderItem
+from orders.models import Cart, Order, OrderItem
 
 pytestmark = [
     pytest.mark.mysql_only,
@@ -108,3 +108,32 @@ def test_cancel_and_order_racing_keep_stock_exact():
     product.refresh_from_db()
     assert product.quantity == 6 - new_orders
     assert Order.objects.exclude(status="cancelled").count() == new_orders
+
+
+def test_first_cart_requests_racing_create_one_cart():
+    user = UserFactory()
+    clients = [client_for(user) for _ in range(8)]
+
+    results = _race([lambda client=client: client.get("/api/cart").json()["id"] for client in clients])
+
+    assert len(set(results)) == 1, results
+    assert Cart.objects.filter(user=user).count() == 1
+
+
+def test_double_clicked_checkout_places_one_order():
+    user = UserFactory()
+    product = ProductFactory(quantity=5)
+    client = client_for(user)
+    client.post("/api/cart/items", {"product_id": product.pk, "quantity": 2}, format="json")
+    shipping = {"full_name": "A", "address": "B", "city": "C", "country": "FR"}
+
+    def checkout():
+        response = client_for(user).post("/api/cart/checkout", {"shipping": shipping}, format="json")
+        return response.status_code, response.json().get("code")
+
+    results = _race([checkout, checkout, checkout])
+
+    assert sorted(results, key=str) == sorted([(201, None), (400, "cart_empty"), (400, "cart_empty")], key=str)
+    product.refresh_from_db()
+    assert product.quantity == 3
+    assert Order.objects.count() == 1

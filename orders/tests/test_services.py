@@ -433,7 +433,7 @@ def test_adding_a_color_the_product_does_not_list_is_refused():
     with pytest.raises(InvalidOrderItem) as raised:
         cart_item_add(user=UserFactory(), product_id=product.pk, quantity=1, color="Blue")
 
-    assert raised.value.field == "item.color"
+    assert raised.value.field == "color"
 
 
 def test_updating_a_line_into_its_twin_merges_them():

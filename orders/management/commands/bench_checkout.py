@@ -102,7 +102,8 @@ class Command(BaseCommand):
             return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 if latencies else 0
 
         self.stdout.write(
-            f"checkouts attempted {sum(statuses.values())} in {outcome['seconds']:.1f} s, statuses {dict(statuses)}\n"
+            f"{outcome['seconds']:.1f} s: checkouts by status {dict(sorted(statuses.items()))}, "
+            f"adds to cart refused by status {dict(sorted(outcome['refused'].items()))}\n"
             f"orders/s {placed / outcome['seconds']:.1f}; checkout latency ms: "
             f"p50 {pct(0.50):.0f}, p95 {pct(0.95):.0f}, p99 {pct(0.99):.0f}, "
             f"mean {statistics.fmean(latencies) * 1000 if latencies else 0:.0f}\n"
@@ -113,7 +114,7 @@ class Command(BaseCommand):
             problems.append("stock does not add up")
         if product.quantity < 0:
             problems.append("stock went negative")
-        if any(status >= 500 or status == 0 for status in statuses):
+        if any(status >= 500 or status == 0 for status in [*statuses, *outcome["refused"]]):
             problems.append("server errors or dropped requests")
         if problems:
             raise CommandError("; ".join(problems))
@@ -124,6 +125,7 @@ def _run(base_url: str, product_id: int, tokens: list[str], rounds: int) -> dict
     """Each buyer: add one unit to the cart, check out; `rounds` times. Only checkouts are timed."""
     latencies: list[float] = []
     statuses: dict[int, int] = {}
+    refused: dict[int, int] = {}
     lock = threading.Lock()
     barrier = threading.Barrier(len(tokens))
 
@@ -131,10 +133,11 @@ def _run(base_url: str, product_id: int, tokens: list[str], rounds: int) -> dict
         try:
             barrier.wait()
             for _ in range(rounds):
-                if _call(base_url, "/api/cart/items", token, {"product_id": product_id, "quantity": 1})[0] != 201:
+                added, _ = _call(base_url, "/api/cart/items", token, {"product_id": product_id, "quantity": 1})
+                if added != 201:
                     # Sold out already: the cart refuses it, as a shopper would see.
                     with lock:
-                        statuses[409] = statuses.get(409, 0) + 1
+                        refused[added] = refused.get(added, 0) + 1
                     continue
                 started = time.perf_counter()
                 status, _ = _call(base_url, "/api/cart/checkout", token, {"shipping": SHIPPING})
@@ -152,7 +155,8 @@ def _run(base_url: str, product_id: int, tokens: list[str], rounds: int) -> dict
         thread.start()
     for thread in threads:
         thread.join()
-    return {"latencies": latencies, "statuses": statuses, "seconds": time.perf_counter() - started}
+    seconds = time.perf_counter() - started
+    return {"latencies": latencies, "statuses": statuses, "refused": refused, "seconds": seconds}
 
 
 def _call(base_url: str, path: str, token: str, body, method: str = "POST") -> tuple[int, dict]:
