@@ -11,6 +11,7 @@ from accounts.tests.factories import UserFactory
 from conftest import client_for
 from orders.models import OrderStatus
 from orders.tests.factories import OrderFactory
+from payments import views
 from payments.models import IdempotencyKey, Payment
 from payments.services.idempotency import (
     IDEMPOTENCY_KEY_TTL,
@@ -272,4 +273,44 @@ def test_concurrent_payments_never_exceed_the_balance():
     order.refresh_from_db()
     assert order.amount_paid == Decimal("30.00")
     assert order.status == OrderStatus.PENDING
+    assert Payment.objects.count() == 1
+
+
+@pytest.mark.mysql_only
+@pytest.mark.skipif(not ON_MYSQL, reason="needs concurrent writers and row locks (MariaDB)")
+@pytest.mark.django_db(transaction=True)
+def test_a_retry_while_the_first_request_runs_answers_409_then_replays(monkeypatch):
+    user = UserFactory()
+    order = OrderFactory(user=user, total=Decimal("40.00"))
+    started, release = threading.Event(), threading.Event()
+    real_payment_create = views.payment_create
+
+    def slow_payment_create(**kwargs):
+        started.set()
+        release.wait(timeout=10)
+        return real_payment_create(**kwargs)
+
+    monkeypatch.setattr(views, "payment_create", slow_payment_create)
+    first = {}
+
+    def run_first():
+        try:
+            first["response"] = _pay(client_for(user), order, "slow-key")
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run_first)
+    thread.start()
+    assert started.wait(timeout=10)
+
+    during = _pay(client_for(user), order, "slow-key")
+    release.set()
+    thread.join()
+    after = _pay(client_for(user), order, "slow-key")
+
+    assert during.status_code == 409
+    assert during.json()["code"] == "idempotency_request_in_progress"
+    assert first["response"].status_code == 201
+    assert after.status_code == 201
+    assert after.json() == first["response"].json()
     assert Payment.objects.count() == 1
