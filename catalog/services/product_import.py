@@ -1,0 +1,682 @@
+"""Product import from CSV or XLSX: the one importer behind `import_products` and `POST /api/products/import`.
+
+Rows are parsed and validated in plain Python (a serializer per row would cost more
+than the database work), then written a batch at a time: one lookup of the stored
+products the batch touches, `bulk_create` for new products, `bulk_update` for changed
+ones, and bulk writes of their category links and images. A row identical to what is
+stored is skipped, so importing the same file twice changes nothing the second time.
+"""
+
+import csv
+import io
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import PurePath
+from typing import BinaryIO
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
+from django.db import DatabaseError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import slugify
+
+from catalog.models import Category, Product, ProductImage
+from shop.errors import InvalidInput, UnsupportedMediaType
+from shop.media import media_delete
+
+COLUMNS = (
+    "name",
+    "slug",
+    "sku",
+    "description",
+    "description_full",
+    "price",
+    "cost_price",
+    "quantity",
+    "category",
+    "colors",
+    "sizes",
+    "materials",
+    "image_cover",
+    "images",
+    "is_trending",
+    "is_disabled",
+)
+REQUIRED_COLUMNS = ("name", "price")
+LIST_SEPARATOR = "|"
+FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
+DEFAULT_BATCH_SIZE = 2000
+
+# Columns that map one-to-one onto a Product field; `category` and `images` live in other tables.
+_PRODUCT_FIELDS = tuple(column for column in COLUMNS if column not in ("category", "images"))
+# Written from a row's values; slug and sku are matched on, then set by the importer itself.
+_ROW_VALUE_FIELDS = tuple(column for column in _PRODUCT_FIELDS if column not in ("slug", "sku"))
+_MONEY_LIMIT = Decimal(10) ** 10  # DecimalField(max_digits=12, decimal_places=2)
+_CENT = Decimal("0.01")
+_QUANTITY_MAX = 2_147_483_647
+_TRUE = {"true", "1", "yes", "y", "t", "on"}
+_FALSE = {"false", "0", "no", "n", "f", "off", ""}
+_URL_PREFIXES = ("http://", "https://", "/")
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[dict] = field(default_factory=list)
+    dry_run: bool = False
+
+    def error_add(self, line: int, column: str | None, message: str) -> None:
+        self.errors.append({"row": line, "field": column, "error": message})
+
+    def as_dict(self) -> dict:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "errors": self.errors,
+            "dry_run": self.dry_run,
+        }
+
+
+# --- Reading ------------------------------------------------------------------
+
+
+def import_format(filename: str) -> str:
+    """ "csv" or "xlsx" from the file name; raises UnsupportedMediaType (415) for anything else."""
+    suffix = PurePath(filename or "").suffix.lower()
+    if suffix not in FORMATS:
+        raise UnsupportedMediaType("Only .csv and .xlsx files can be imported.", field="file")
+    return FORMATS[suffix]
+
+
+@dataclass
+class _Table:
+    columns: list[str]
+    total: int | None
+    # (line number in the file, cells as strings) for every data row.
+    records: Iterator[tuple[int, list[str]]]
+
+
+def _header_read(cells: list[str]) -> list[str]:
+    columns = [cell.strip().lower().replace(" ", "_") for cell in cells]
+    while columns and not columns[-1]:
+        columns.pop()
+    if not columns:
+        raise InvalidInput("The file is empty.", field="file")
+    unknown = [column for column in columns if column not in COLUMNS]
+    if unknown:
+        raise InvalidInput(f"Unknown columns: {', '.join(unknown)}.", field="file")
+    duplicated = sorted({column for column in columns if columns.count(column) > 1})
+    if duplicated:
+        raise InvalidInput(f"Duplicated columns: {', '.join(duplicated)}.", field="file")
+    missing = [column for column in REQUIRED_COLUMNS if column not in columns]
+    if missing:
+        raise InvalidInput(f"Missing columns: {', '.join(missing)}.", field="file")
+    return columns
+
+
+def _csv_table(file: BinaryIO) -> _Table:
+    try:
+        # utf-8-sig also reads plain UTF-8; it drops the BOM Excel writes.
+        text = file.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput("The CSV file is not valid UTF-8.", field="file") from None
+    # A first pass in C finds a malformed file before anything is written, and counts rows for the progress bar.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, None)
+        total = sum(1 for record in reader if any(cell.strip() for cell in record))
+    except csv.Error as error:
+        raise InvalidInput(f"The CSV file cannot be read near line {reader.line_num}: {error}.", field="file") from None
+    if header is None:
+        raise InvalidInput("The file is empty.", field="file")
+    columns = _header_read(header)
+
+    def records():
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        next(reader)
+        line = reader.line_num + 1
+        for record in reader:
+            if any(cell.strip() for cell in record):
+                yield line, record
+            line = reader.line_num + 1
+
+    return _Table(columns=columns, total=total, records=records())
+
+
+def _xlsx_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _xlsx_table(file: BinaryIO) -> _Table:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(file, read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, IndexError, ValueError, OSError):
+        raise InvalidInput("The XLSX file cannot be read.", field="file") from None
+    if header is None:
+        raise InvalidInput("The file is empty.", field="file")
+    columns = _header_read([_xlsx_cell(value) for value in header])
+    total = sheet.max_row - 1 if sheet.max_row else None
+
+    def records():
+        try:
+            for line, values in enumerate(rows, start=2):
+                cells = [_xlsx_cell(value) for value in values]
+                if any(cell.strip() for cell in cells):
+                    yield line, cells
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+            raise InvalidInput("The XLSX file cannot be read to the end.", field="file") from None
+        finally:
+            workbook.close()
+
+    return _Table(columns=columns, total=total, records=records())
+
+
+# --- Parsing one row ----------------------------------------------------------
+
+
+class _FieldError(ValueError):
+    pass
+
+
+@dataclass
+class _Row:
+    line: int
+    name: str
+    sku: str | None
+    slug: str | None  # as given; None when the cell is empty
+    derived_slug: str
+    values: dict  # Product field -> value, for the columns the file has
+    category_refs: list[str] | None
+    image_urls: list[str] | None
+
+    @property
+    def slug_key(self) -> str | None:
+        """The slug this row is matched by: the given one, else (without a SKU) the one derived from its name."""
+        if self.slug:
+            return self.slug
+        return None if self.sku else self.derived_slug
+
+
+def _text(raw: str, max_length: int | None = None) -> str:
+    value = raw.strip()
+    if max_length and len(value) > max_length:
+        raise _FieldError(f"At most {max_length} characters.")
+    return value
+
+
+def _money(raw: str, *, required: bool) -> Decimal | None:
+    raw = raw.strip()
+    if not raw:
+        if required:
+            raise _FieldError("This field is required.")
+        return None
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise _FieldError("Enter a number.") from None
+    if not value.is_finite():
+        raise _FieldError("Enter a number.")
+    if value < 0:
+        raise _FieldError("Must be zero or more.")
+    if value >= _MONEY_LIMIT:
+        raise _FieldError("Too large.")
+    if value != value.quantize(_CENT):
+        raise _FieldError("At most 2 decimal places.")
+    return value.quantize(_CENT)
+
+
+def _quantity(raw: str) -> int:
+    raw = raw.strip()
+    if not raw:
+        raise _FieldError("This field is required.")
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise _FieldError("Enter a whole number.") from None
+    if not value.is_finite() or value != value.to_integral_value():
+        raise _FieldError("Enter a whole number.")
+    if not 0 <= value <= _QUANTITY_MAX:
+        raise _FieldError(f"Must be between 0 and {_QUANTITY_MAX}.")
+    return int(value)
+
+
+def _boolean(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise _FieldError("Enter true or false.")
+
+
+def _list(raw: str, max_length: int | None = None) -> list[str]:
+    items = []
+    for part in raw.split(LIST_SEPARATOR):
+        item = part.strip()
+        if item and item not in items:
+            if max_length and len(item) > max_length:
+                raise _FieldError(f"Each value at most {max_length} characters.")
+            items.append(item)
+    return items
+
+
+def _url(raw: str) -> str:
+    value = _text(raw, 500)
+    if value and (not value.startswith(_URL_PREFIXES) or any(char.isspace() for char in value)):
+        raise _FieldError("Enter an http(s) URL or a path starting with /.")
+    return value
+
+
+def _urls(raw: str) -> list[str]:
+    urls = [_url(item) for item in _list(raw)]
+    if len(urls) > settings.PRODUCT_MAX_IMAGES:
+        raise _FieldError(f"At most {settings.PRODUCT_MAX_IMAGES} images.")
+    return urls
+
+
+def _slug(raw: str) -> str | None:
+    value = _text(raw, 220)
+    if not value:
+        return None
+    try:
+        validate_slug(value)
+    except ValidationError:
+        raise _FieldError("Letters, numbers, underscores or hyphens only.") from None
+    return value
+
+
+def _sku(raw: str) -> str | None:
+    return _text(raw, 64) or None
+
+
+_PARSERS: dict[str, Callable[[str], object]] = {
+    "description": _text,
+    "description_full": _text,
+    "price": lambda raw: _money(raw, required=True),
+    "cost_price": lambda raw: _money(raw, required=False),
+    "quantity": _quantity,
+    "colors": lambda raw: _list(raw, 60),
+    "sizes": lambda raw: _list(raw, 60),
+    "materials": lambda raw: _list(raw, 60),
+    "image_cover": _url,
+    "is_trending": _boolean,
+    "is_disabled": _boolean,
+}
+
+
+def slug_from_name(name: str) -> str:
+    return slugify(name)[:200].strip("-") or "product"
+
+
+def _row_parse(line: int, columns: list[str], cells: list[str], report: ImportReport) -> _Row | None:
+    cells = [*cells[: len(columns)], *[""] * (len(columns) - len(cells))]
+    raw = dict(zip(columns, cells, strict=True))
+    failed = False
+    parsed: dict[str, object] = {}
+    for column, cell in raw.items():
+        try:
+            if column == "name":
+                parsed[column] = _text(cell, 200)
+                if not parsed[column]:
+                    raise _FieldError("This field is required.")
+            elif column == "slug":
+                parsed[column] = _slug(cell)
+            elif column == "sku":
+                parsed[column] = _sku(cell)
+            elif column == "category":
+                parsed[column] = _list(cell, 120)
+            elif column == "images":
+                parsed[column] = _urls(cell)
+            else:
+                parsed[column] = _PARSERS[column](cell)
+        except _FieldError as error:
+            report.error_add(line, column, str(error))
+            failed = True
+    if failed:
+        return None
+    values = {column: parsed[column] for column in _ROW_VALUE_FIELDS if column in parsed}
+    return _Row(
+        line=line,
+        name=parsed["name"],
+        sku=parsed.get("sku"),
+        slug=parsed.get("slug"),
+        derived_slug=slug_from_name(parsed["name"]),
+        values=values,
+        category_refs=parsed.get("category"),
+        image_urls=parsed.get("images"),
+    )
+
+
+# --- Writing ------------------------------------------------------------------
+
+
+class _Importer:
+    """State shared by the batches of one import: categories, and the keys already used in this file."""
+
+    def __init__(self, *, columns: list[str], report: ImportReport, batch_size: int):
+        self.columns = set(columns)
+        self.report = report
+        self.batch_size = batch_size
+        self.update_fields = [name for name in _ROW_VALUE_FIELDS if name in self.columns]
+        self.categories: dict[str, int] = {}
+        self.category_slugs: set[str] = set()
+        if "category" in self.columns:
+            for category_id, name, slug in Category.objects.values_list("id", "name", "slug"):
+                self.categories[name.lower()] = category_id
+                self.categories.setdefault(slug, category_id)
+                self.category_slugs.add(slug)
+        self.sku_lines: dict[str, int] = {}
+        self.slug_lines: dict[str, int] = {}
+        self.product_lines: dict[int, int] = {}
+        self.slug_suffixes: dict[str, int] = {}
+
+    # Keys used twice in one file would make the second row silently overwrite the first.
+    def _duplicates_drop(self, rows: list[_Row]) -> list[_Row]:
+        kept = []
+        for row in rows:
+            if row.sku and row.sku in self.sku_lines:
+                self.report.error_add(row.line, "sku", f"Same SKU as row {self.sku_lines[row.sku]}.")
+                continue
+            key = row.slug_key
+            if key and key in self.slug_lines:
+                column = "slug" if row.slug else "name"
+                message = f"Same slug as row {self.slug_lines[key]}; give each row its own sku or slug."
+                self.report.error_add(row.line, column, message)
+                continue
+            if row.sku:
+                self.sku_lines[row.sku] = row.line
+            if key:
+                self.slug_lines[key] = row.line
+            kept.append(row)
+        return kept
+
+    def _category_ids(self, rows: list[_Row]) -> None:
+        """Create, in one insert, the categories the batch names that do not exist yet."""
+        missing: dict[str, str] = {}
+        for row in rows:
+            for ref in row.category_refs or ():
+                if ref.lower() not in self.categories and ref not in self.categories:
+                    missing.setdefault(ref.lower(), ref)
+        if not missing:
+            return
+        new = []
+        for name in missing.values():
+            base = slugify(name)[:130] or "category"
+            slug, suffix = base, 2
+            while slug in self.category_slugs:
+                slug, suffix = f"{base}-{suffix}", suffix + 1
+            self.category_slugs.add(slug)
+            new.append(Category(name=name, slug=slug))
+        Category.objects.bulk_create(new)
+        for category_id, name in Category.objects.filter(slug__in=[c.slug for c in new]).values_list("id", "name"):
+            self.categories[name.lower()] = category_id
+
+    def _slug_unique(self, base: str, taken: set[str]) -> str:
+        if base not in taken and base not in self.slug_lines:
+            return base
+        if base not in self.slug_suffixes:
+            # One query per colliding name per import: the highest "<base>-<n>" stored.
+            highest = 1
+            for slug in Product.objects.filter(slug__startswith=f"{base}-").values_list("slug", flat=True):
+                tail = slug[len(base) + 1 :]
+                if tail.isdigit():
+                    highest = max(highest, int(tail))
+            self.slug_suffixes[base] = highest
+        while True:
+            self.slug_suffixes[base] += 1
+            slug = f"{base}-{self.slug_suffixes[base]}"
+            if slug not in taken and slug not in self.slug_lines:
+                return slug
+
+    def batch_import(self, rows: list[_Row]) -> None:
+        """Write one batch in its own transaction; if the database refuses it, retry its rows one by one."""
+        rows = self._duplicates_drop(rows)
+        if not rows:
+            return
+        if not self._rows_write(rows) and len(rows) > 1:
+            for row in rows:
+                self._rows_write([row])
+
+    def _rows_write(self, rows: list[_Row]) -> bool:
+        categories, category_slugs = dict(self.categories), set(self.category_slugs)
+        try:
+            with transaction.atomic():
+                created, updated, unchanged = self._batch_write(rows)
+        except DatabaseError as error:
+            # The rolled-back batch may have created categories: forget their ids.
+            self.categories, self.category_slugs = categories, category_slugs
+            if len(rows) == 1:
+                message = f"The database refused this row ({error.__class__.__name__})."
+                self.report.error_add(rows[0].line, None, message)
+            return False
+        self.report.created += created
+        self.report.updated += updated
+        self.report.unchanged += unchanged
+        return True
+
+    def _batch_write(self, rows: list[_Row]) -> tuple[int, int, int]:
+        if "category" in self.columns:
+            self._category_ids(rows)
+        skus = {row.sku for row in rows if row.sku}
+        slugs = {row.slug or row.derived_slug for row in rows}
+        stored = list(Product.objects.filter(Q(sku__in=skus) | Q(slug__in=slugs)))
+        by_sku = {product.sku: product for product in stored if product.sku}
+        by_slug = {product.slug: product for product in stored}
+        taken = set(by_slug)
+
+        matched: list[tuple[_Row, Product]] = []
+        new: list[tuple[_Row, Product]] = []
+        for row in rows:
+            product = self._match(row, by_sku, by_slug)
+            if product is False:
+                continue
+            if product is None:
+                slug = row.slug_key or self._slug_unique(row.derived_slug, taken)
+                taken.add(slug)
+                self.slug_lines.setdefault(slug, row.line)
+                new.append((row, Product(slug=slug, sku=row.sku, **row.values)))
+            else:
+                matched.append((row, product))
+
+        stored_categories: dict[int, set[int]] = {}
+        stored_images: dict[int, list[ProductImage]] = {}
+        matched_ids = [product.pk for _, product in matched]
+        if matched_ids and "category" in self.columns:
+            links = Product.categories.through.objects.filter(product_id__in=matched_ids)
+            for product_id, category_id in links.values_list("product_id", "category_id"):
+                stored_categories.setdefault(product_id, set()).add(category_id)
+        if matched_ids and "images" in self.columns:
+            for image in ProductImage.objects.filter(product_id__in=matched_ids).order_by("product_id", "position"):
+                stored_images.setdefault(image.product_id, []).append(image)
+
+        changed: list[Product] = []
+        relink: list[tuple[_Row, Product]] = []
+        reimage: list[tuple[_Row, Product]] = []
+        unchanged = 0
+        for row, product in matched:
+            fields_changed = self._apply(row, product)
+            categories_changed = row.category_refs is not None and stored_categories.get(
+                product.pk, set()
+            ) != self._row_category_ids(row)
+            images_changed = (
+                row.image_urls is not None
+                and [image.url for image in stored_images.get(product.pk, [])] != row.image_urls
+            )
+            if fields_changed:
+                changed.append(product)
+            if categories_changed:
+                relink.append((row, product))
+            if images_changed:
+                reimage.append((row, product))
+            if not (fields_changed or categories_changed or images_changed):
+                unchanged += 1
+
+        if new:
+            created = Product.objects.bulk_create([product for _, product in new], batch_size=self.batch_size)
+            if any(product.pk is None for product in created):
+                # Backends that cannot return ids from a bulk insert: read them back by slug.
+                ids = dict(Product.objects.filter(slug__in=[p.slug for p in created]).values_list("slug", "id"))
+                for product in created:
+                    product.pk = ids[product.slug]
+        if changed:
+            now = timezone.now()
+            for product in changed:
+                product.updated_at = now
+            Product.objects.bulk_update(
+                changed, [*self.update_fields, "name", "slug", "sku", "updated_at"], batch_size=self.batch_size
+            )
+        self._categories_write(new, relink)
+        self._images_write(new, reimage, stored_images)
+        updated = {p.pk for p in changed} | {p.pk for _, p in relink} | {p.pk for _, p in reimage}
+        return len(new), len(updated), unchanged
+
+    def _match(self, row: _Row, by_sku: dict, by_slug: dict) -> Product | bool | None:
+        """The stored product this row updates, None to create one, False when the row is refused."""
+        product = None
+        if row.sku and row.sku in by_sku:
+            product = by_sku[row.sku]
+            if row.slug and row.slug != product.slug and row.slug in by_slug:
+                self.report.error_add(row.line, "slug", "Already used by another product.")
+                return False
+        elif row.slug_key and row.slug_key in by_slug:
+            product = by_slug[row.slug_key]
+            if row.sku and product.sku and product.sku != row.sku:
+                column = "slug" if row.slug else "name"
+                self.report.error_add(row.line, column, f"Matches the product with SKU {product.sku}, not {row.sku}.")
+                return False
+        if product is None:
+            return None
+        # A batch retried row by row meets its own rows again: only another row is a conflict.
+        if self.product_lines.get(product.pk, row.line) != row.line:
+            self.report.error_add(row.line, None, f"Same product as row {self.product_lines[product.pk]}.")
+            return False
+        self.product_lines[product.pk] = row.line
+        return product
+
+    def _apply(self, row: _Row, product: Product) -> bool:
+        changed = False
+        targets = dict(row.values)
+        if row.slug:
+            targets["slug"] = row.slug
+        # An empty SKU cell never clears a stored SKU: the row was matched by slug.
+        if row.sku:
+            targets["sku"] = row.sku
+        for name, value in targets.items():
+            if getattr(product, name) != value:
+                setattr(product, name, value)
+                changed = True
+        return changed
+
+    def _row_category_ids(self, row: _Row) -> set[int]:
+        return {self.categories.get(ref.lower()) or self.categories[ref] for ref in row.category_refs or ()}
+
+    def _categories_write(self, new: list, relink: list) -> None:
+        if "category" not in self.columns:
+            return
+        through = Product.categories.through
+        if relink:
+            through.objects.filter(product_id__in=[product.pk for _, product in relink]).delete()
+        links = [
+            through(product_id=product.pk, category_id=category_id)
+            for row, product in [*new, *relink]
+            for category_id in self._row_category_ids(row)
+        ]
+        through.objects.bulk_create(links, batch_size=self.batch_size)
+
+    def _images_write(self, new: list, reimage: list, stored_images: dict[int, list[ProductImage]]) -> None:
+        if "images" not in self.columns:
+            return
+        public_ids: dict[str, str] = {}
+        removed: list[str] = []
+        if reimage:
+            ids = [product.pk for _, product in reimage]
+            for row, product in reimage:
+                for image in stored_images.get(product.pk, []):
+                    # A kept URL keeps its stored file; a dropped one has its file deleted after commit.
+                    if image.url in row.image_urls:
+                        public_ids[image.url] = image.public_id
+                    elif image.public_id:
+                        removed.append(image.public_id)
+            ProductImage.objects.filter(product_id__in=ids).delete()
+        images = [
+            ProductImage(product_id=product.pk, url=url, public_id=public_ids.get(url, ""), position=position)
+            for row, product in [*new, *reimage]
+            for position, url in enumerate(row.image_urls or ())
+        ]
+        ProductImage.objects.bulk_create(images, batch_size=self.batch_size)
+        for public_id in removed:
+            transaction.on_commit(lambda public_id=public_id: media_delete(public_id=public_id))
+
+
+def _table_read(file: BinaryIO, filename: str) -> _Table:
+    if import_format(filename) == "xlsx":
+        return _xlsx_table(file)
+    return _csv_table(file)
+
+
+def product_import(
+    *,
+    file: BinaryIO,
+    filename: str,
+    dry_run: bool = False,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    on_progress: Callable[[int, int | None], None] | None = None,
+) -> ImportReport:
+    """Upsert the products of a CSV or XLSX file (by sku, else slug) and report what happened.
+
+    Each batch of `batch_size` rows is written in its own transaction, so a large file
+    does not hold locks for its whole length; with `dry_run` everything runs inside one
+    transaction that is rolled back, so the report is exact and nothing is written.
+    Bad rows are reported (line, column, reason) and skipped; the others go in.
+    Missing categories are created. Raises UnsupportedMediaType (not .csv/.xlsx) and
+    InvalidInput (unreadable, empty, or bad header). Side effect: stored files of
+    images a row drops are deleted after commit. `on_progress(rows_done, total)` is
+    called after each batch.
+    """
+    table = _table_read(file, filename)
+    report = ImportReport(dry_run=dry_run)
+    with transaction.atomic() if dry_run else nullcontext():
+        importer = _Importer(columns=table.columns, report=report, batch_size=batch_size)
+        done = 0
+        batch: list[_Row] = []
+        for line, cells in table.records:
+            done += 1
+            row = _row_parse(line, table.columns, cells, report)
+            if row is not None:
+                batch.append(row)
+            if len(batch) >= batch_size:
+                importer.batch_import(batch)
+                batch = []
+                if on_progress:
+                    on_progress(done, table.total)
+        if batch:
+            importer.batch_import(batch)
+        if on_progress:
+            on_progress(done, table.total)
+        if done == 0:
+            raise InvalidInput("The file has no product rows.", field="file")
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
