@@ -42,3 +42,12 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Not part of `make test`: fills DATABASE_URL (default MariaDB shop_bench, FLUSHED first)
+# with BENCH_PRODUCTS products, serves it with gunicorn and loads it with wrk.
+# `make bench BENCH_MODE=scaling` compares `recommended` at 10k and 200k products.
+BENCH_DATABASE_URL := $(or $(DATABASE_URL),mysql://root@127.0.0.1:3306/shop_bench)
+bench:
+	@command -v wrk >/dev/null 2>&1 || apt-get install -y wrk || sudo apt-get install -y wrk
+	$(MAKE) install DATABASE_URL=$(BENCH_DATABASE_URL)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/run.py $(BENCH_MODE)

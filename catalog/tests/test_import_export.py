@@ -338,6 +338,7 @@ def test_queries_grow_with_batches_not_rows():
     counts = []
     for rows in (50, 300, 500):
         Product.objects.all().delete()
+        Category.objects.all().delete()
         counts.append(_queries_for(rows, batch_size=100))
     one_batch, three_batches, five_batches = counts
 
