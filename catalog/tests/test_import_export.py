@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook, load_workbook
 
@@ -100,6 +100,21 @@ def test_import_updates_the_product_with_the_same_sku_and_keeps_its_slug():
         Decimal("9.50"),
         3,
     )
+
+
+@pytest.mark.mysql_only
+@pytest.mark.skipif(connection.vendor != "mysql", reason="MySQL's collation compares SKUs and slugs case-insensitively")
+def test_sku_and_slug_match_whatever_their_case_on_mysql():
+    product = ProductFactory(slug="blue-mug", sku="ABC-1")
+    other = ProductFactory(slug="Red-Mug", sku=None)
+
+    report = _import(_csv("Blue,,abc-1,10,1,,,,false", "Red,red-mug,,10,1,,,,false"))
+
+    assert (report.created, report.updated, report.errors) == (0, 2, [])
+    product.refresh_from_db()
+    other.refresh_from_db()
+    assert (product.name, product.sku) == ("Blue", "abc-1")
+    assert (other.name, other.slug) == ("Red", "red-mug")
 
 
 def test_import_updates_the_product_with_the_same_slug_when_the_sku_is_unknown_to_it():
@@ -324,6 +339,26 @@ def test_other_file_types_are_refused():
         _import(b"name,price\nA,1\n", filename="products.txt")
 
 
+def test_a_row_the_database_refuses_is_reported_and_the_rest_of_its_batch_still_goes_in(monkeypatch):
+    from catalog.services import product_import as importer
+
+    real_insert = importer.rows_insert
+
+    def refusing_insert(model, rows):
+        if model is Product and any(row["slug"] == "poison" for row in rows):
+            raise IntegrityError("duplicate entry")
+        real_insert(model, rows)
+
+    monkeypatch.setattr(importer, "rows_insert", refusing_insert)
+
+    report = _import(_csv("A,,A-1,1,1,Cat,,,false", "Poison,,P-1,1,1,Cat,,,false", "B,,B-1,1,1,Cat,,,false"))
+
+    assert report.created == 2
+    assert report.errors == [{"row": 3, "field": None, "error": "The database refused this row (IntegrityError)."}]
+    assert set(Product.objects.values_list("sku", "slug")) == {("A-1", "a"), ("B-1", "b")}
+    assert Category.objects.get().products.count() == 2
+
+
 def _queries_for(rows: int, batch_size: int) -> int:
     lines = [
         f"Product {n},,SKU-{n},{n}.50,{n},Cat {n % 3}|All,red|blue,https://x.test/{n}.jpg,false" for n in range(rows)
@@ -473,6 +508,20 @@ def test_import_api_imports_and_returns_the_report(staff_client):
         "dry_run": False,
     }
     assert Product.objects.get().categories.get().name == "Tops"
+
+
+def test_import_api_reads_xlsx(staff_client):
+    workbook = Workbook()
+    workbook.active.append(["name", "sku", "price", "quantity"])
+    workbook.active.append(["Lamp", "L-1", 12.5, 2])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    response = staff_client.post("/api/products/import", _upload(buffer.getvalue(), "lamps.xlsx"), format="multipart")
+
+    assert response.status_code == 200
+    assert response.json()["created"] == 1
+    assert Product.objects.get(sku="L-1").price == Decimal("12.50")
 
 
 def test_import_api_dry_run_writes_nothing(staff_client):
