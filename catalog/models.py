@@ -14,7 +14,9 @@ class Category(models.Model):
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=140, unique=True)
     description = models.TextField(blank=True)
-    image_url = models.URLField(max_length=500, blank=True)
+    image_url = models.CharField(max_length=500, blank=True)
+    # The storage's name for an uploaded image, so replacing or deleting the category removes the file.
+    image_public_id = models.CharField(max_length=300, blank=True)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -119,6 +121,9 @@ class Offer(models.Model):
         indexes = [
             models.Index(fields=["product", "start_date", "end_date"], name="offer_product_window"),
             models.Index(fields=["start_date", "end_date"], name="offer_window"),
+            # "Active now" is end_date >= now AND start_date <= now: past offers pile up with
+            # start_date <= now, so only end_date narrows the range (checked with EXPLAIN).
+            models.Index(fields=["end_date", "start_date"], name="offer_active_now"),
         ]
 
     def __str__(self):

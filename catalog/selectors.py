@@ -1,9 +1,17 @@
+import secrets
 from decimal import Decimal
 
-from django.db.models import Max, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from catalog.models import Offer, Product
+from catalog.models import Category, Offer, Product, ProductImage, Review
+from catalog.search import products_matching_all, products_matching_any
+from orders.models import PAID_OR_LATER, OrderItem
+from shop.errors import InvalidInput
+
+RECOMMENDED_SIZE = 8
 
 
 def offer_active_q(prefix: str = "", now=None) -> Q:
@@ -12,8 +20,37 @@ def offer_active_q(prefix: str = "", now=None) -> Q:
     return Q(**{f"{prefix}start_date__lte": now, f"{prefix}end_date__gte": now})
 
 
+def best_discount_subquery(*, product_ref: str = "pk", now=None) -> Subquery:
+    """The highest discount among the offers active now of the product at `OuterRef(product_ref)`."""
+    best = (
+        Offer.objects.filter(offer_active_q(now=now), product_id=OuterRef(product_ref))
+        .order_by("-discount_percentage")
+        .values("discount_percentage")[:1]
+    )
+    return Subquery(best)
+
+
+def _offers_with_product(*, now=None) -> QuerySet[Offer]:
+    return Offer.objects.select_related("product").annotate(
+        product_discount=best_discount_subquery(product_ref="product_id", now=now)
+    )
+
+
 def offer_list_active(*, now=None) -> QuerySet[Offer]:
-    return Offer.objects.filter(offer_active_q(now=now), product__is_disabled=False).select_related("product")
+    """Offers running now on visible products, with `product_discount` (the product's best offer now)."""
+    return _offers_with_product(now=now).filter(offer_active_q(now=now), product__is_disabled=False)
+
+
+def offer_list_all() -> QuerySet[Offer]:
+    return _offers_with_product()
+
+
+def offer_get(*, pk: int, include_hidden: bool = False) -> Offer:
+    """One offer; offers of disabled products only when `include_hidden`. Raises Http404."""
+    offers = offer_list_all()
+    if not include_hidden:
+        offers = offers.filter(product__is_disabled=False)
+    return get_object_or_404(offers, pk=pk)
 
 
 def product_discounts_now(*, product_ids) -> dict[int, Decimal]:
@@ -26,10 +63,132 @@ def product_discounts_now(*, product_ids) -> dict[int, Decimal]:
     return {row["product_id"]: row["best"] for row in rows}
 
 
+def product_queryset(*, include_disabled: bool = False) -> QuerySet[Product]:
+    """Products as the API renders them: best discount annotated, categories and images prefetched.
+
+    A page of any size costs one query for the rows plus one per prefetch.
+    """
+    products = Product.objects.annotate(discount_percentage=best_discount_subquery()).prefetch_related(
+        Prefetch("categories", queryset=Category.objects.only("id", "name", "slug")),
+        Prefetch("images", queryset=ProductImage.objects.only("id", "product_id", "url", "position")),
+    )
+    if not include_disabled:
+        products = products.filter(is_disabled=False)
+    return products
+
+
+def product_list(*, include_disabled: bool = False) -> QuerySet[Product]:
+    """Products in the default order (name); filters and sorting are `catalog.filters.ProductFilter`."""
+    return product_queryset(include_disabled=include_disabled).order_by("name", "id")
+
+
+def product_get(*, pk: int | None = None, slug: str | None = None, include_disabled: bool = False) -> Product:
+    """One product by id or slug; disabled ones only when `include_disabled`. Raises Http404."""
+    lookup = {"pk": pk} if pk is not None else {"slug": slug}
+    return get_object_or_404(product_queryset(include_disabled=include_disabled), **lookup)
+
+
+def product_get_plain(*, pk: int, include_disabled: bool = False) -> Product:
+    """One product row, without the annotations and prefetches the API renders. Raises Http404."""
+    products = Product.objects.all() if include_disabled else Product.objects.filter(is_disabled=False)
+    return get_object_or_404(products, pk=pk)
+
+
 def product_search(*, query: str, limit: int) -> QuerySet[Product]:
-    """Active products matching `query` in name, description or SKU, most relevant first."""
-    terms = query.split()
-    matches = Q()
-    for term in terms:
-        matches |= Q(name__icontains=term) | Q(description__icontains=term) | Q(sku__iexact=term)
-    return Product.objects.filter(matches, is_disabled=False).order_by("-is_trending", "name")[:limit]
+    """Active products matching any word of `query` in name, description or SKU, most relevant first.
+
+    Uses the FULLTEXT index on MySQL/MariaDB (see `catalog.search`).
+    """
+    return products_matching_any(Product.objects.filter(is_disabled=False), query)[:limit]
+
+
+def product_filter_text(*, products: QuerySet[Product], query: str) -> QuerySet[Product]:
+    """`products` containing every word of `query` (the list's `q` filter)."""
+    return products_matching_all(products, query)
+
+
+def category_resolve(*, value: str) -> Category:
+    """A category by id (digits) or slug, for filters. Raises InvalidInput (400) when there is none."""
+    lookup = {"pk": int(value)} if value.isdigit() else {"slug": value}
+    category = Category.objects.filter(**lookup).first()
+    if category is None:
+        raise InvalidInput(f"Unknown category: {value}.", field="category")
+    return category
+
+
+def _random_ids(*, eligible: QuerySet[Product], limit: int) -> list[int]:
+    """Up to `limit` distinct ids of `eligible`, spread at random over the id range.
+
+    Each probe jumps to a random point of the primary key and takes the next
+    eligible id, so the cost follows the index depth, not the table size (no
+    ORDER BY RAND()).
+    """
+    bounds = Product.objects.aggregate(low=Min("id"), high=Max("id"))
+    if bounds["low"] is None:
+        return []
+    span = bounds["high"] - bounds["low"] + 1
+    ids = eligible.values_list("id", flat=True).order_by("id")
+    probes = [ids.filter(id__gte=bounds["low"] + secrets.randbelow(span))[:1] for _ in range(limit)]
+    if connection.features.supports_slicing_ordering_in_compound:
+        found = list(probes[0].union(*probes[1:], all=True))
+    else:
+        found = [pk for probe in probes for pk in probe]
+    chosen = list(dict.fromkeys(found))
+    if len(chosen) < limit:
+        # Probes collide on small or sparse sets: fill up from a random point, wrapping around.
+        start = bounds["low"] + secrets.randbelow(span)
+        chosen += ids.exclude(id__in=chosen).filter(id__gte=start)[: limit - len(chosen)]
+    if len(chosen) < limit:
+        chosen += ids.exclude(id__in=chosen)[: limit - len(chosen)]
+    return chosen
+
+
+def product_recommended(*, category: Category | None = None, limit: int = RECOMMENDED_SIZE) -> list[Product]:
+    """Up to `limit` random active in-stock products, optionally of one category, in random order."""
+    eligible = Product.objects.filter(is_disabled=False, quantity__gt=0)
+    if category is not None:
+        eligible = eligible.filter(categories=category)
+    ids = _random_ids(eligible=eligible, limit=limit)
+    if not ids:
+        return []
+    products = list(product_queryset().filter(id__in=ids))
+    secrets.SystemRandom().shuffle(products)
+    return products
+
+
+def category_list(*, include_inactive: bool = False) -> QuerySet[Category]:
+    """Categories with `product_count` (their visible products)."""
+    categories = Category.objects.annotate(
+        product_count=Count("products", filter=Q(products__is_disabled=False))
+    ).order_by("name", "id")
+    if not include_inactive:
+        categories = categories.filter(is_active=True)
+    return categories
+
+
+def category_get(*, pk: int | None = None, slug: str | None = None, include_inactive: bool = False) -> Category:
+    lookup = {"pk": pk} if pk is not None else {"slug": slug}
+    return get_object_or_404(category_list(include_inactive=include_inactive), **lookup)
+
+
+def category_options() -> QuerySet:
+    """Active categories as `{"value": slug, "label": name}` rows for the storefront's selects."""
+    return Category.objects.filter(is_active=True).order_by("name").values(value=F("slug"), label=F("name"))
+
+
+def review_list_for_product(*, product_id: int) -> QuerySet[Review]:
+    """A product's reviews, newest first, each with `author_name` and `verified_purchase`."""
+    bought = OrderItem.objects.filter(
+        order__user_id=OuterRef("user_id"), product_id=OuterRef("product_id"), order__status__in=PAID_OR_LATER
+    )
+    return (
+        Review.objects.filter(product_id=product_id)
+        .annotate(author_name=F("user__name"), verified_purchase=Exists(bought))
+        .order_by("-created_at", "-id")
+    )
+
+
+def review_get_for_user(*, pk: int, user) -> Review:
+    """A review its author or staff may act on; anyone else's is Http404, as if it did not exist."""
+    reviews = Review.objects.all() if user.is_staff else Review.objects.filter(user_id=user.pk)
+    return get_object_or_404(reviews, pk=pk)

@@ -1,15 +1,21 @@
-from catalog.views import ProductExportView, ProductImportView
+from catalog import views
 from shop.routing import api_route
 
-urlpatterns = []
+urlpatterns = [
+    api_route("upload/image", views.UploadImageView.as_view(), "upload-image"),
+    api_route("upload/images", views.UploadImagesView.as_view(), "upload-images"),
+]
 
 
 def register(router):
-    """This app has no router routes yet."""
+    router.register("products", views.ProductViewSet, basename="product")
+    router.register("categories", views.CategoryViewSet, basename="category")
+    router.register("offers", views.OfferViewSet, basename="offer")
+    router.register("reviews", views.ReviewViewSet, basename="review")
 
 
 # Product import and export: plain routes, matched before the router's /products/<id>.
 urlpatterns += [
-    api_route("products/import", ProductImportView.as_view(), "product-import"),
-    api_route("products/export", ProductExportView.as_view(), "product-export"),
+    api_route("products/import", views.ProductImportView.as_view(), "product-import"),
+    api_route("products/export", views.ProductExportView.as_view(), "product-export"),
 ]

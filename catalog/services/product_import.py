@@ -339,8 +339,13 @@ _PARSERS: dict[str, Callable[[str], object]] = {
 }
 
 
+# As catalog.services.slugs: room at the end of a slug for a "-<n>" suffix.
+_SLUG_BASE_LENGTH = Product._meta.get_field("slug").max_length - 8
+_CATEGORY_SLUG_BASE_LENGTH = Category._meta.get_field("slug").max_length - 8
+
+
 def slug_from_name(name: str) -> str:
-    return slugify(name)[:200].strip("-") or "product"
+    return slugify(name)[:_SLUG_BASE_LENGTH].strip("-") or "product"
 
 
 def _row_parse(line: int, columns: list[str], cells: list[str], report: ImportReport) -> _Row | None:
@@ -425,7 +430,7 @@ class _Importer:
             return
         new = []
         for name in missing.values():
-            base = slugify(name)[:130] or "category"
+            base = slugify(name)[:_CATEGORY_SLUG_BASE_LENGTH].strip("-") or "category"
             slug, suffix = base, 2
             while slug in self.category_slugs:
                 slug, suffix = f"{base}-{suffix}", suffix + 1

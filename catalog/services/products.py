@@ -1,0 +1,175 @@
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.db import transaction
+
+from catalog.models import Category, Product, ProductImage
+from catalog.services.images import images_delete_on_commit, images_discard, images_store
+from catalog.services.slugs import slug_unique, unique_save
+from shop.errors import InvalidInput
+from shop.media import StoredMedia
+
+PRODUCT_IMAGE_FOLDER = "products"
+_UNIQUE_FIELDS = ("slug", "sku")
+_EDITABLE_FIELDS = (
+    "name",
+    "slug",
+    "sku",
+    "description",
+    "description_full",
+    "price",
+    "cost_price",
+    "currency",
+    "quantity",
+    "image_cover",
+    "colors",
+    "sizes",
+    "materials",
+    "dimensions",
+    "weight",
+    "is_trending",
+    "is_disabled",
+)
+
+
+def _categories_resolve(*, data: dict) -> list[Category] | None:
+    """The categories named by `category` (a slug) and/or `category_ids`; None when neither is given."""
+    if "category" not in data and "category_ids" not in data:
+        return None
+    categories: dict[int, Category] = {}
+    slug = data.get("category")
+    if slug:
+        category = Category.objects.filter(slug=slug).first()
+        if category is None:
+            raise InvalidInput(f"Unknown category: {slug}.", field="category")
+        categories[category.pk] = category
+    ids = set(data.get("category_ids") or ())
+    if ids:
+        found = {category.pk: category for category in Category.objects.filter(pk__in=ids)}
+        missing = sorted(ids - found.keys())
+        if missing:
+            raise InvalidInput(f"Unknown category ids: {missing}.", field="category_ids")
+        categories.update(found)
+    return list(categories.values())
+
+
+def _gallery_size_check(count: int) -> None:
+    if count > settings.PRODUCT_MAX_IMAGES:
+        raise InvalidInput(f"A product has at most {settings.PRODUCT_MAX_IMAGES} images.", field="images")
+
+
+def _fields_apply(*, product: Product, data: dict) -> None:
+    for field in _EDITABLE_FIELDS:
+        if field in data:
+            setattr(product, field, data[field])
+    if product.sku == "":
+        product.sku = None
+
+
+def _gallery_rows(*, product: Product, urls: Sequence[str], stored: Sequence[StoredMedia], start: int):
+    rows = [ProductImage(product=product, url=url) for url in urls]
+    rows += [ProductImage(product=product, url=media.secure_url, public_id=media.public_id) for media in stored]
+    for position, row in enumerate(rows, start=start):
+        row.position = position
+    return rows
+
+
+def product_create(*, data: dict, uploads: Sequence = ()) -> Product:
+    """Create a product from validated `data` and uploaded image files.
+
+    `data` holds the product's fields plus `category` (slug) and/or `category_ids`
+    and `images` (gallery URLs). `uploads` are stored through `shop.media` before
+    the transaction and added to the gallery; the first gallery image becomes the
+    cover when none is given. The slug is generated from the name unless given.
+    Raises InvalidInput (400: unknown category, more than PRODUCT_MAX_IMAGES
+    images), Conflict (409: taken slug or sku), the media errors for a refused file.
+    Nothing stays stored when it fails.
+    """
+    categories = _categories_resolve(data=data)
+    urls = list(dict.fromkeys(data.get("images") or ()))
+    _gallery_size_check(len(urls) + len(uploads))
+    stored = images_store(uploads=uploads, folder=PRODUCT_IMAGE_FOLDER, field="images")
+    try:
+        with transaction.atomic():
+            product = Product()
+            _fields_apply(product=product, data=data)
+            if not product.slug:
+                product.slug = slug_unique(model=Product, name=product.name)
+            gallery = _gallery_rows(product=product, urls=urls, stored=stored, start=0)
+            if not product.image_cover and gallery:
+                product.image_cover = gallery[0].url
+            product.full_clean(validate_unique=False, validate_constraints=False)
+            unique_save(instance=product, fields=_UNIQUE_FIELDS)
+            if categories:
+                product.categories.set(categories)
+            ProductImage.objects.bulk_create(gallery)
+    except BaseException:
+        images_discard(stored=stored)
+        raise
+    return product
+
+
+def product_update(
+    *, product: Product, data: dict, uploads: Sequence = (), removed_image_urls: Sequence[str] = ()
+) -> Product:
+    """Change the fields present in `data`; edit the gallery.
+
+    `data["images"]`, when present, is the new list of gallery URLs (images not in
+    it are removed); `uploads` are added; `removed_image_urls` (which must be the
+    product's) are removed. Removed images leave storage once the transaction
+    commits; a removed cover is replaced by the first remaining image. The slug
+    changes only when given. Locks the product row while it edits the gallery.
+    Raises as `product_create`, and InvalidInput (400) for a removed URL that is
+    not the product's.
+    """
+    categories = _categories_resolve(data=data)
+    removed = set(removed_image_urls)
+    stored = images_store(uploads=uploads, folder=PRODUCT_IMAGE_FOLDER, field="images") if uploads else []
+    try:
+        with transaction.atomic():
+            locked = Product.objects.select_for_update().get(pk=product.pk)
+            current = list(locked.images.all())
+            current_urls = {image.url for image in current}
+            unknown = removed - current_urls - {locked.image_cover}
+            if unknown:
+                raise InvalidInput(f"Not images of this product: {sorted(unknown)}.", field="removed_image_urls")
+            wanted = list(dict.fromkeys(data["images"])) if "images" in data else None
+            dropped = [
+                image for image in current if image.url in removed or (wanted is not None and image.url not in wanted)
+            ]
+            kept = [image for image in current if image not in dropped]
+            kept_urls = {image.url for image in kept}
+            added_urls = [url for url in (wanted or ()) if url not in kept_urls and url not in removed]
+            _gallery_size_check(len(kept) + len(added_urls) + len(stored))
+
+            _fields_apply(product=locked, data=data)
+            gallery_start = max((image.position for image in kept), default=-1) + 1
+            added = _gallery_rows(product=locked, urls=added_urls, stored=stored, start=gallery_start)
+            gallery_urls = [image.url for image in kept] + [image.url for image in added]
+            if locked.image_cover in removed or locked.image_cover in {image.url for image in dropped}:
+                locked.image_cover = ""
+            if not locked.image_cover and gallery_urls:
+                locked.image_cover = gallery_urls[0]
+            locked.full_clean(validate_unique=False, validate_constraints=False)
+            unique_save(instance=locked, fields=_UNIQUE_FIELDS)
+            if categories is not None:
+                locked.categories.set(categories)
+            if dropped:
+                ProductImage.objects.filter(pk__in=[image.pk for image in dropped]).delete()
+                images_delete_on_commit(public_ids=[image.public_id for image in dropped])
+            ProductImage.objects.bulk_create(added)
+    except BaseException:
+        images_discard(stored=stored)
+        raise
+    return locked
+
+
+@transaction.atomic
+def product_delete(*, product: Product) -> None:
+    """Delete a product, its images (from storage too, on commit), offers, reviews and cart lines.
+
+    Order lines keep their snapshot: their product link becomes NULL.
+    """
+    public_ids = list(product.images.exclude(public_id="").values_list("public_id", flat=True))
+    product.delete()
+    images_delete_on_commit(public_ids=public_ids)
