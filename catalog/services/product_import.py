@@ -9,7 +9,9 @@ stored is skipped, so importing the same file twice changes nothing the second t
 
 import csv
 import io
+import queue
 import re
+import threading
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import nullcontext
@@ -691,6 +693,66 @@ def _table_read(file: BinaryIO, filename: str) -> _Table:
     return _csv_table(file)
 
 
+def _batches_parse(table: _Table, report: ImportReport, batch_size: int) -> Iterator[tuple[int, list[_Row]]]:
+    """(records read so far, the valid rows among them) every `batch_size` valid rows, and once at the end."""
+    done = 0
+    batch: list[_Row] = []
+    for line, cells in table.records:
+        done += 1
+        row = _row_parse(line, table.columns, cells, report)
+        if row is not None:
+            batch.append(row)
+        if len(batch) >= batch_size:
+            yield done, batch
+            batch = []
+    yield done, batch
+
+
+_END = object()
+
+
+def _read_ahead(items: Iterator, depth: int = 2) -> Iterator:
+    """Run `items` in a thread, up to `depth` ahead: parsing the next batch overlaps the database writing this one.
+
+    The driver releases the GIL while it waits for the server, so this is real overlap.
+    """
+    results: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                results.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put((item, None)):
+                    return
+            put((_END, None))
+        # Whatever stops the reader (a damaged XLSX part, a bug) is raised again in the importing thread.
+        except Exception as error:
+            put((None, error))
+
+    thread = threading.Thread(target=produce, name="product-import-parser", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item, error = results.get()
+            if error is not None:
+                raise error
+            if item is _END:
+                return
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
 def product_import(
     *,
     file: BinaryIO,
@@ -712,26 +774,18 @@ def product_import(
     """
     table = _table_read(file, filename)
     report = ImportReport(dry_run=dry_run)
+    done = 0
     with transaction.atomic() if dry_run else nullcontext():
         importer = _Importer(columns=table.columns, report=report, batch_size=batch_size)
-        done = 0
-        batch: list[_Row] = []
-        for line, cells in table.records:
-            done += 1
-            row = _row_parse(line, table.columns, cells, report)
-            if row is not None:
-                batch.append(row)
-            if len(batch) >= batch_size:
+        for done, batch in _read_ahead(_batches_parse(table, report, batch_size)):
+            if batch:
                 importer.batch_import(batch)
-                batch = []
-                if on_progress:
-                    on_progress(done, table.total)
-        if batch:
-            importer.batch_import(batch)
-        if on_progress:
-            on_progress(done, table.total)
+            if on_progress:
+                on_progress(done, table.total)
         if done == 0:
             raise InvalidInput("The file has no product rows.", field="file")
         if dry_run:
             transaction.set_rollback(True)
+    # Parse errors (from the reading thread) and database refusals arrive interleaved.
+    report.errors.sort(key=lambda error: error["row"])
     return report
