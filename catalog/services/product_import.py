@@ -176,7 +176,7 @@ def _xlsx_table(file: BinaryIO) -> _Table:
         sheet = workbook.worksheets[0]
         rows = sheet.iter_rows(values_only=True)
         header = next(rows, None)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, IndexError, ValueError, OSError):
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, IndexError, ValueError, OSError, SyntaxError):
         raise InvalidInput("The XLSX file cannot be read.", field="file") from None
     if header is None:
         raise InvalidInput("The file is empty.", field="file")
@@ -189,7 +189,7 @@ def _xlsx_table(file: BinaryIO) -> _Table:
                 cells = [_xlsx_cell(value) for value in values]
                 if any(cell.strip() for cell in cells):
                     yield line, cells
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError):  # SyntaxError: broken XML
             raise InvalidInput("The XLSX file cannot be read to the end.", field="file") from None
         finally:
             workbook.close()

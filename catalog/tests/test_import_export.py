@@ -334,6 +334,29 @@ def test_damaged_xlsx_is_refused():
         _import(b"PK\x03\x04 not really a zip", filename="products.xlsx")
 
 
+def test_xlsx_whose_sheet_breaks_off_midway_is_refused_from_the_reading_thread():
+    import zipfile
+
+    workbook = Workbook()
+    workbook.active.append(["name", "price"])
+    for n in range(50):
+        workbook.active.append([f"Product {n}", n])
+    source = io.BytesIO()
+    workbook.save(source)
+    broken = io.BytesIO()
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(broken, "w") as copy:
+        for item in original.infolist():
+            data = original.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]
+            copy.writestr(item, data)
+
+    with pytest.raises(InvalidInput):
+        _import(broken.getvalue(), filename="products.xlsx")
+
+    assert not Product.objects.exists()
+
+
 def test_other_file_types_are_refused():
     with pytest.raises(UnsupportedMediaType):
         _import(b"name,price\nA,1\n", filename="products.txt")
