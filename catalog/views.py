@@ -49,7 +49,8 @@ from catalog.services.product_export import (
     product_export_csv_chunks,
     product_export_xlsx,
 )
-from catalog.services.product_import import import_format, product_import
+from catalog.services.product_import import product_import
+from catalog.services.product_import_rows import import_format
 from catalog.services.products import product_create, product_delete, product_update
 from catalog.services.reviews import review_create, review_delete
 from shop.errors import DomainError, FileTooLarge, InvalidInput

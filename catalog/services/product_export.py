@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from catalog.models import Category, Product, ProductImage
-from catalog.services.product_import import COLUMNS, LIST_SEPARATOR
+from catalog.services.product_import_rows import COLUMNS, LIST_SEPARATOR
 
 EXPORT_CHUNK_SIZE = 2000
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
