@@ -7,7 +7,7 @@
 The database is DATABASE_URL (default mysql://root@127.0.0.1:3306/shop_bench); it is
 FLUSHED first: never point this at data you want to keep. Results are printed and
 written to bench/results.json. Environment knobs: BENCH_PRODUCTS, BENCH_SCALING
-("10000,200000"), BENCH_DURATION (seconds per scenario, 10), BENCH_CONNECTIONS (16),
+("10000,200000"), BENCH_DURATION (seconds per scenario, 10), BENCH_CONNECTIONS (8),
 BENCH_THREADS (2), BENCH_WORKERS (gunicorn workers, 4), BENCH_PORT (8765).
 """
 
@@ -18,6 +18,7 @@ import os
 import random
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -233,6 +234,10 @@ class Server:
 
     def __init__(self, port: int, workers: int):
         self.base = f"http://127.0.0.1:{port}"
+        with socket.socket() as probe:
+            # Another server on the port would be benchmarked in our place.
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                raise RuntimeError(f"Port {port} is already in use: set BENCH_PORT.")
         self.process = subprocess.Popen(
             [
                 str(Path(sys.executable).parent / "gunicorn"),
@@ -300,7 +305,7 @@ def wrk_run(base: str, paths: list[str], workdir: Path) -> dict:
             "-t",
             str(env_int("BENCH_THREADS", 2)),
             "-c",
-            str(env_int("BENCH_CONNECTIONS", 16)),
+            str(env_int("BENCH_CONNECTIONS", 8)),
             "-d",
             f"{env_int('BENCH_DURATION', 10)}s",
             "-s",
@@ -422,7 +427,7 @@ def main() -> None:
         "machine": machine(),
         "wrk": {
             "threads": env_int("BENCH_THREADS", 2),
-            "connections": env_int("BENCH_CONNECTIONS", 16),
+            "connections": env_int("BENCH_CONNECTIONS", 8),
             "duration_s": env_int("BENCH_DURATION", 10),
         },
         "gunicorn_workers": env_int("BENCH_WORKERS", 4),
