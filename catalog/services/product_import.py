@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from functools import partial
+from operator import itemgetter
 from typing import BinaryIO
 
 from django.db import DatabaseError, connection, models, transaction
@@ -315,30 +316,34 @@ def rows_insert(model, rows: list[dict]) -> None:
         return
     ops = connection.ops
     now = timezone.now()
-    columns = []
-    for model_field in model._meta.concrete_fields:
-        if model_field.primary_key:
-            continue
+    fields = [model_field for model_field in model._meta.concrete_fields if not model_field.primary_key]
+    adapters = {}
+    defaults = {}
+    for model_field in fields:
+        adapt = None
         if isinstance(model_field, models.JSONField):
             adapt = partial(ops.adapt_json_value, encoder=model_field.encoder)
         elif isinstance(model_field, models.DateTimeField):
             adapt = ops.adapt_datetimefield_value
-        else:
-            adapt = None
+        if adapt:
+            adapters[model_field.attname] = adapt
         if getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False):
             default = now
         else:
             default = model_field.get_default()
-        columns.append((model_field.attname, model_field.column, adapt, adapt(default) if adapt else default))
-    params = [
-        [
-            (adapt(row[attname]) if adapt else row[attname]) if attname in row else default
-            for attname, _, adapt, default in columns
-        ]
-        for row in rows
-    ]
-    names = ", ".join(ops.quote_name(column) for _, column, _, _ in columns)
-    placeholders = ", ".join(["%s"] * len(columns))
+        defaults[model_field.attname] = adapt(default) if adapt else default
+    # Merging into the defaults and picking the columns with itemgetter keeps the per-value work in C.
+    attnames = [model_field.attname for model_field in fields]
+    pick = itemgetter(*attnames) if len(attnames) > 1 else lambda values: (values[attnames[0]],)
+    params = []
+    for row in rows:
+        values = {**defaults, **row}
+        for attname, adapt in adapters.items():
+            if attname in row:
+                values[attname] = adapt(row[attname])
+        params.append(pick(values))
+    names = ", ".join(ops.quote_name(model_field.column) for model_field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
     # Only model metadata, quoted by the backend, is formatted in; every value is a parameter.
     sql = f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({names}) VALUES ({placeholders})"  # noqa: S608
     with connection.cursor() as cursor:
