@@ -459,6 +459,12 @@ def test_export_command_writes_csv_to_stdout_and_xlsx_to_a_file(tmp_path):
     assert first[0] == "Tee"
 
 
+@pytest.mark.parametrize("arguments", [["--format", "xlsx"], ["--output", "/nonexistent-dir/products.csv"]])
+def test_export_command_fails_cleanly_without_a_usable_output(arguments):
+    with pytest.raises(CommandError):
+        call_command("export_products", *arguments, stdout=io.StringIO())
+
+
 # --- Round trip -----------------------------------------------------------------
 
 

@@ -16,11 +16,11 @@ class Command(BaseCommand):
         export_format = format or ("xlsx" if output and output.suffix.lower() == ".xlsx" else "csv")
         if export_format == "xlsx" and output is None:
             raise CommandError("XLSX needs --output FILE.")
+        if output is None:
+            product_export_csv(stream=self.stdout)
+            return
         try:
-            if output is None:
-                product_export_csv(stream=self.stdout)
-                return
-            elif export_format == "xlsx":
+            if export_format == "xlsx":
                 with output.open("wb") as stream:
                     count = product_export_xlsx(stream=stream)
             else:
@@ -28,5 +28,4 @@ class Command(BaseCommand):
                     count = product_export_csv(stream=stream)
         except OSError as error:
             raise CommandError(f"Cannot write {output}: {error.strerror}.") from None
-        if output is not None:
-            self.stdout.write(self.style.SUCCESS(f"{count} products written to {output}."))
+        self.stdout.write(self.style.SUCCESS(f"{count} products written to {output}."))
