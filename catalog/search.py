@@ -3,6 +3,9 @@
 The FULLTEXT index `product_fulltext` on (name, description, sku) is created by
 migration 0002 only on MySQL/MariaDB. InnoDB does not index words shorter than
 `innodb_ft_min_token_size` (3 by default), so such terms fall back to LIKE.
+It does not index its stopwords either, and a required stopword matches nothing,
+so stopwords are dropped from a query that has other words (on every database,
+so both behave alike).
 """
 
 import re
@@ -12,6 +15,12 @@ from django.db.models import F, FloatField, Func, Lookup, Q, QuerySet, TextField
 
 SEARCH_COLUMNS = ("name", "description", "sku")
 FULLTEXT_MIN_TERM = 3
+# InnoDB's default stopword list (INFORMATION_SCHEMA.INNODB_FT_DEFAULT_STOPWORD).
+_INNODB_STOPWORDS = (
+    "a about an are as at be by com de en for from how i in is it la of on or that the this to und was what when "
+    "where who will with www"
+)
+FULLTEXT_STOPWORDS = frozenset(_INNODB_STOPWORDS.split())
 # Anything but letters and digits is a boolean-mode operator or a token separator for InnoDB.
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 
@@ -56,7 +65,14 @@ class MatchRelevance(Func):
 
 
 def search_terms(query: str) -> list[str]:
-    return [term for term in _NON_WORD.split(query) if term]
+    """The words of `query`, without stopwords unless it holds nothing else."""
+    terms = [term for term in _NON_WORD.split(query) if term]
+    meaningful = [term for term in terms if term.lower() not in FULLTEXT_STOPWORDS]
+    return meaningful or terms
+
+
+def _fulltext_indexed(term: str) -> bool:
+    return len(term) >= FULLTEXT_MIN_TERM and term.lower() not in FULLTEXT_STOPWORDS
 
 
 def _fulltext_available() -> bool:
@@ -76,19 +92,19 @@ def products_matching_all(queryset: QuerySet, query: str) -> QuerySet:
         for term in terms:
             queryset = queryset.filter(_like_q(term))
         return queryset
-    long_terms = [term for term in terms if len(term) >= FULLTEXT_MIN_TERM]
+    long_terms = [term for term in terms if _fulltext_indexed(term)]
     if long_terms:
         boolean_query = " ".join(f"+{term}*" for term in long_terms)
         queryset = queryset.filter(MatchAgainst(_Columns(*(F(column) for column in SEARCH_COLUMNS)), boolean_query))
     for term in terms:
-        if len(term) < FULLTEXT_MIN_TERM:
+        if not _fulltext_indexed(term):
             queryset = queryset.filter(_like_q(term))
     return queryset
 
 
 def products_matching_any(queryset: QuerySet, query: str) -> QuerySet:
     """Products containing any meaningful word of `query`, most relevant first where the database can rank."""
-    terms = [term for term in search_terms(query) if len(term) >= FULLTEXT_MIN_TERM]
+    terms = [term for term in search_terms(query) if _fulltext_indexed(term)]
     if not terms:
         return queryset.none()
     if not _fulltext_available():

@@ -12,6 +12,8 @@ from orders.models import PAID_OR_LATER, OrderItem
 from shop.errors import InvalidInput
 
 RECOMMENDED_SIZE = 8
+# Ids read after each random probe: enough to step over a few disabled or sold-out products.
+RECOMMENDED_WINDOW = 4
 
 
 def offer_active_q(prefix: str = "", now=None) -> Q:
@@ -116,39 +118,64 @@ def category_resolve(*, value: str) -> Category:
     return category
 
 
-def _random_ids(*, eligible: QuerySet[Product], limit: int) -> list[int]:
-    """Up to `limit` distinct ids of `eligible`, spread at random over the id range.
+def _id_window_queries(*, category_id: int | None, starts: list[int], size: int) -> list[QuerySet]:
+    """For each start, the next `size` product ids read in index order (primary key, or the category index).
 
-    Each probe jumps to a random point of the primary key and takes the next
-    eligible id, so the cost follows the index depth, not the table size (no
-    ORDER BY RAND()).
+    The WHERE holds only the indexed columns, so each is a short index range read,
+    whatever the table size; eligibility is checked afterwards on the few ids found.
+    """
+    if category_id is None:
+        ids = Product.objects.order_by("id").values_list("id", flat=True)
+        return [ids.filter(id__gte=start)[:size] for start in starts]
+    links = (
+        Product.categories.through.objects.filter(category_id=category_id)
+        .order_by("product_id")
+        .values_list("product_id", flat=True)
+    )
+    return [links.filter(product_id__gte=start)[:size] for start in starts]
+
+
+def _random_ids(*, category_id: int | None, limit: int) -> list[int]:
+    """Up to `limit` distinct ids of active in-stock products, spread at random over the id range.
+
+    Each of `limit` probes jumps to a random point of the index and reads a short
+    window from there (no ORDER BY RAND()); one eligible id is taken from each
+    window. Small or sparse catalogs where probes collide are filled up from a
+    random point, wrapping around.
     """
     bounds = Product.objects.aggregate(low=Min("id"), high=Max("id"))
     if bounds["low"] is None:
         return []
     span = bounds["high"] - bounds["low"] + 1
-    ids = eligible.values_list("id", flat=True).order_by("id")
-    probes = [ids.filter(id__gte=bounds["low"] + secrets.randbelow(span))[:1] for _ in range(limit)]
+    starts = [bounds["low"] + secrets.randbelow(span) for _ in range(limit)]
+    windows = _id_window_queries(category_id=category_id, starts=starts, size=RECOMMENDED_WINDOW)
     if connection.features.supports_slicing_ordering_in_compound:
-        found = list(probes[0].union(*probes[1:], all=True))
+        candidates = list(windows[0].union(*windows[1:], all=True))
     else:
-        found = [pk for probe in probes for pk in probe]
-    chosen = list(dict.fromkeys(found))
+        candidates = [pk for window in windows for pk in window]
+    eligible = Product.objects.filter(is_disabled=False, quantity__gt=0)
+    found = set(eligible.filter(id__in=set(candidates)).values_list("id", flat=True))
+    chosen: list[int] = []
+    # Candidates arrive window by window; take the first eligible id of each window.
+    for index in range(0, len(candidates), RECOMMENDED_WINDOW):
+        window_ids = [pk for pk in candidates[index : index + RECOMMENDED_WINDOW] if pk in found]
+        pick = next((pk for pk in window_ids if pk not in chosen), None)
+        if pick is not None:
+            chosen.append(pick)
     if len(chosen) < limit:
-        # Probes collide on small or sparse sets: fill up from a random point, wrapping around.
+        ids = eligible.order_by("id").values_list("id", flat=True)
+        if category_id is not None:
+            ids = ids.filter(categories=category_id)
         start = bounds["low"] + secrets.randbelow(span)
         chosen += ids.exclude(id__in=chosen).filter(id__gte=start)[: limit - len(chosen)]
-    if len(chosen) < limit:
-        chosen += ids.exclude(id__in=chosen)[: limit - len(chosen)]
-    return chosen
+        if len(chosen) < limit:
+            chosen += ids.exclude(id__in=chosen)[: limit - len(chosen)]
+    return chosen[:limit]
 
 
 def product_recommended(*, category: Category | None = None, limit: int = RECOMMENDED_SIZE) -> list[Product]:
     """Up to `limit` random active in-stock products, optionally of one category, in random order."""
-    eligible = Product.objects.filter(is_disabled=False, quantity__gt=0)
-    if category is not None:
-        eligible = eligible.filter(categories=category)
-    ids = _random_ids(eligible=eligible, limit=limit)
+    ids = _random_ids(category_id=category.pk if category else None, limit=limit)
     if not ids:
         return []
     products = list(product_queryset().filter(id__in=ids))

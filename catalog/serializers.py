@@ -288,3 +288,9 @@ class UploadFailureSerializer(serializers.Serializer):
 class UploadImagesOutputSerializer(serializers.Serializer):
     uploaded = StoredMediaSerializer(many=True)
     failed = UploadFailureSerializer(many=True)
+
+
+class UploadImagesErrorSerializer(UploadImagesOutputSerializer):
+    error = serializers.CharField()
+    code = serializers.CharField()
+    field = serializers.CharField()

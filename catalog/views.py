@@ -38,6 +38,7 @@ from catalog.serializers import (
     ReviewOutputSerializer,
     StoredMediaSerializer,
     UploadImageInputSerializer,
+    UploadImagesErrorSerializer,
     UploadImagesInputSerializer,
     UploadImagesOutputSerializer,
 )
@@ -370,7 +371,7 @@ class UploadImagesView(APIView):
 
     @extend_schema(
         request={"multipart/form-data": UploadImagesInputSerializer},
-        responses={200: UploadImagesOutputSerializer, 400: UploadImagesOutputSerializer},
+        responses={200: UploadImagesOutputSerializer, 400: UploadImagesErrorSerializer},
         description="Stores each file on its own; 400 (with `uploaded` and `failed`) when none could be stored.",
     )
     def post(self, request):

@@ -1,3 +1,5 @@
+from collections.abc import Iterable
+
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, DecimalField, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Round
@@ -19,6 +21,20 @@ def _product_rating_refresh(*, product_id: int) -> None:
         rating_average=Subquery(average, output_field=DecimalField(max_digits=3, decimal_places=2)),
         rating_count=Coalesce(Subquery(count, output_field=IntegerField()), Value(0)),
     )
+
+
+@transaction.atomic
+def product_ratings_refresh(*, product_ids: Iterable[int]) -> None:
+    """Recompute the rating columns of `product_ids` from their reviews.
+
+    For writers that remove reviews in bulk (e.g. deleting a user cascades to their
+    reviews): call it in the same transaction, after the delete. Locks the products
+    in pk order.
+    """
+    ids = sorted(set(product_ids))
+    list(Product.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+    for product_id in ids:
+        _product_rating_refresh(product_id=product_id)
 
 
 @transaction.atomic
@@ -50,3 +66,15 @@ def review_delete(*, review: Review) -> None:
     product_id = review.product_id
     review.delete()
     _product_rating_refresh(product_id=product_id)
+
+
+@transaction.atomic
+def review_update(*, review: Review, rating: int, comment: str) -> Review:
+    """Change a review's rating and comment and refresh its product's rating. Raises InvalidInput (400)."""
+    if not 1 <= rating <= 5:
+        raise InvalidInput("The rating must be between 1 and 5.", field="rating")
+    Product.objects.select_for_update().filter(pk=review.product_id).values_list("pk").get()
+    Review.objects.filter(pk=review.pk).update(rating=rating, comment=comment)
+    _product_rating_refresh(product_id=review.product_id)
+    review.refresh_from_db()
+    return review

@@ -142,6 +142,8 @@ def test_list_q_searches_name_description_and_sku_with_every_word(api_client):
     assert _names(api_client.get("/api/products?q=ARM oak")) == ["Armchair"]
     assert _names(api_client.get("/api/products?q=arm nothing")) == []
     assert _names(api_client.get("/api/products?q=LMP-1")) == ["Lamp"]
+    assert _names(api_client.get("/api/products?q=the oak with")) == ["Armchair"]
+    assert _names(api_client.get("/api/products?q=with")) == []
     assert _names(api_client.get("/api/products?q=st&category=chairs")) == ["Stool"]
     assert _names(api_client.get("/api/products?q=%2B%2A%28%22")) == ["Armchair", "Lamp", "Stool"]
 

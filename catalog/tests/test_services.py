@@ -11,7 +11,7 @@ from catalog.models import Category, Offer, Product, ProductImage, Review
 from catalog.services.categories import category_create, category_delete, category_update
 from catalog.services.offers import offer_create, offer_delete, offer_update
 from catalog.services.products import product_create, product_delete, product_update
-from catalog.services.reviews import review_create, review_delete
+from catalog.services.reviews import product_ratings_refresh, review_create, review_delete
 from catalog.services.slugs import slug_unique
 from catalog.tests.factories import (
     CategoryFactory,
@@ -470,3 +470,19 @@ def test_review_refresh_counts_reviews_made_outside_the_service():
 
     product.refresh_from_db()
     assert (product.rating_count, product.rating_average) == (2, Decimal("3.00"))
+
+
+def test_product_ratings_refresh_after_a_bulk_delete_of_reviews():
+    user = UserFactory()
+    first, second = ProductFactory(), ProductFactory()
+    review_create(user=user, product=first, rating=1)
+    review_create(user=user, product=second, rating=2)
+    review_create(user=UserFactory(), product=second, rating=4)
+
+    Review.objects.filter(user=user).delete()
+    product_ratings_refresh(product_ids=[second.pk, first.pk])
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.rating_count, first.rating_average) == (0, None)
+    assert (second.rating_count, second.rating_average) == (1, Decimal("4.00"))

@@ -1,0 +1,181 @@
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.utils import timezone
+
+from catalog.models import Category, Offer, Product, ProductImage, Review
+from catalog.selectors import offer_active_q
+from catalog.services.images import images_delete_on_commit
+from catalog.services.products import product_delete
+from catalog.services.reviews import review_create, review_delete, review_update
+from catalog.services.slugs import slug_unique
+from shop.errors import DomainError
+
+LOW_STOCK = 5
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "is_active", "product_count", "updated_at"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ["image_public_id", "created_at", "updated_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(product_total=Count("products"))
+
+    @admin.display(ordering="product_total", description="products")
+    def product_count(self, category):
+        return category.product_total
+
+    def has_delete_permission(self, request, obj=None):
+        # Same rule as the API: a category still holding products cannot go (bulk deletes
+        # including one are refused as a whole by the admin's own permission check).
+        if obj is not None and obj.products.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+class ProductImageInline(admin.TabularInline):
+    model = ProductImage
+    extra = 0
+    fields = ["url", "position", "public_id"]
+    readonly_fields = ["public_id"]
+
+
+class OfferInline(admin.TabularInline):
+    model = Offer
+    extra = 0
+    fields = ["title", "discount_percentage", "start_date", "end_date"]
+
+
+class StockLevelFilter(admin.SimpleListFilter):
+    title = "stock level"
+    parameter_name = "stock"
+
+    def lookups(self, request, model_admin):
+        return [("out", "Out of stock"), ("low", f"Low (1-{LOW_STOCK})"), ("in", f"More than {LOW_STOCK}")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "out":
+            return queryset.filter(quantity=0)
+        if self.value() == "low":
+            return queryset.filter(quantity__gte=1, quantity__lte=LOW_STOCK)
+        if self.value() == "in":
+            return queryset.filter(quantity__gt=LOW_STOCK)
+        return queryset
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "sku",
+        "price",
+        "quantity",
+        "category_names",
+        "is_trending",
+        "is_disabled",
+        "rating_average",
+    ]
+    list_editable = ["price", "quantity"]
+    list_filter = ["categories", "is_trending", "is_disabled", StockLevelFilter]
+    search_fields = ["name", "sku"]
+    prepopulated_fields = {"slug": ("name",)}
+    filter_horizontal = ["categories"]
+    readonly_fields = ["rating_average", "rating_count", "created_at", "updated_at"]
+    inlines = [ProductImageInline, OfferInline]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("categories")
+
+    @admin.display(description="categories")
+    def category_names(self, product):
+        return ", ".join(category.name for category in product.categories.all())
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        # Left empty, the slug is generated from the name as the API does.
+        form.base_fields["slug"].required = False
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if not obj.slug:
+            obj.slug = slug_unique(model=Product, name=obj.name, exclude_pk=obj.pk)
+        if obj.sku == "":
+            obj.sku = None
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is ProductImage:
+            images_delete_on_commit(public_ids=[image.public_id for image in formset.deleted_objects])
+
+    def delete_model(self, request, obj):
+        product_delete(product=obj)
+
+    def delete_queryset(self, request, queryset):
+        for product in queryset:
+            product_delete(product=product)
+
+
+class ActiveNowFilter(admin.SimpleListFilter):
+    title = "running"
+    parameter_name = "active"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Active now"), ("no", "Not active now")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(offer_active_q())
+        if self.value() == "no":
+            return queryset.exclude(offer_active_q())
+        return queryset
+
+
+@admin.register(Offer)
+class OfferAdmin(admin.ModelAdmin):
+    list_display = ["title", "product", "discount_percentage", "start_date", "end_date", "is_active_now"]
+    list_filter = [ActiveNowFilter, "start_date"]
+    search_fields = ["title", "product__name", "product__sku"]
+    list_select_related = ["product"]
+    autocomplete_fields = ["product"]
+    date_hierarchy = "start_date"
+
+    @admin.display(boolean=True, description="active now")
+    def is_active_now(self, offer):
+        return offer.start_date <= timezone.now() <= offer.end_date
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    """Reviews go through the review services so the products' rating columns stay right."""
+
+    list_display = ["product", "user", "rating", "created_at"]
+    list_filter = ["rating", "created_at"]
+    search_fields = ["product__name", "user__email", "comment"]
+    list_select_related = ["product", "user"]
+    autocomplete_fields = ["product"]
+    raw_id_fields = ["user"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["product", "user", "created_at"] if obj else ["created_at"]
+
+    def save_model(self, request, obj, form, change):
+        try:
+            if change:
+                review_update(review=obj, rating=obj.rating, comment=obj.comment)
+            else:
+                saved = review_create(user=obj.user, product=obj.product, rating=obj.rating, comment=obj.comment)
+                obj.pk = saved.pk
+        except DomainError as error:
+            self.message_user(request, error.message, level=messages.ERROR)
+
+    def delete_model(self, request, obj):
+        review_delete(review=obj)
+
+    def delete_queryset(self, request, queryset):
+        for review in queryset:
+            review_delete(review=review)

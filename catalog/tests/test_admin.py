@@ -1,0 +1,162 @@
+from decimal import Decimal
+
+import pytest
+from django.core.files.storage import default_storage
+from django.urls import reverse
+
+from catalog.models import Category, Product, Review
+from catalog.services.products import product_create
+from catalog.tests.factories import (
+    CategoryFactory,
+    OfferFactory,
+    ProductFactory,
+    ProductImageFactory,
+    ReviewFactory,
+    png_upload,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client, superuser):
+    client.force_login(superuser)
+    return client
+
+
+@pytest.mark.parametrize(
+    ("model", "query"),
+    [
+        ("category", "?q=chair&is_active__exact=1"),
+        ("product", "?q=oak&is_trending__exact=0&is_disabled__exact=0&stock=low"),
+        ("product", "?stock=out"),
+        ("product", "?stock=in"),
+        ("offer", "?active=yes&q=sale"),
+        ("offer", "?active=no"),
+        ("review", "?rating__exact=4&q=oak"),
+    ],
+)
+def test_changelists_answer_for_staff(admin_client, model, query):
+    category = CategoryFactory(name="Chairs")
+    product = ProductFactory(name="Oak chair", categories=[category], quantity=3)
+    OfferFactory(product=product, title="Summer sale")
+    ReviewFactory(product=product)
+
+    response = admin_client.get(reverse(f"admin:catalog_{model}_changelist") + query)
+
+    assert response.status_code == 200
+
+
+def test_product_changelist_query_count_does_not_grow(admin_client, django_assert_max_num_queries):
+    for product in ProductFactory.create_batch(40, categories=CategoryFactory.create_batch(2)):
+        ProductImageFactory(product=product)
+
+    with django_assert_max_num_queries(15):
+        response = admin_client.get(reverse("admin:catalog_product_changelist"))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("model", ["category", "product", "offer", "review"])
+def test_change_and_add_pages_answer(admin_client, model):
+    objects = {
+        "category": CategoryFactory,
+        "product": ProductFactory,
+        "offer": OfferFactory,
+        "review": ReviewFactory,
+    }
+    obj = objects[model]()
+
+    change = admin_client.get(reverse(f"admin:catalog_{model}_change", args=[obj.pk]))
+    add = admin_client.get(reverse(f"admin:catalog_{model}_add"))
+
+    assert change.status_code == 200 and add.status_code == 200
+
+
+def test_product_added_in_admin_without_slug_gets_one_from_its_name(admin_client):
+    ProductFactory(slug="oak-table")
+    data = {
+        "name": "Oak Table",
+        "slug": "",
+        "sku": "",
+        "price": "10.00",
+        "currency": "USD",
+        "quantity": "2",
+        "colors": "[]",
+        "sizes": "[]",
+        "materials": "[]",
+        "images-TOTAL_FORMS": "0",
+        "images-INITIAL_FORMS": "0",
+        "offers-TOTAL_FORMS": "0",
+        "offers-INITIAL_FORMS": "0",
+    }
+
+    response = admin_client.post(reverse("admin:catalog_product_add"), data)
+
+    assert response.status_code == 302
+    created = Product.objects.get(name="Oak Table")
+    assert created.slug == "oak-table-2" and created.sku is None
+
+
+def test_product_list_edits_price_and_quantity(admin_client):
+    product = ProductFactory(price=Decimal("5.00"), quantity=1)
+    data = {
+        "form-TOTAL_FORMS": "1",
+        "form-INITIAL_FORMS": "1",
+        "form-0-id": str(product.pk),
+        "form-0-price": "7.50",
+        "form-0-quantity": "9",
+        "_save": "Save",
+    }
+
+    response = admin_client.post(reverse("admin:catalog_product_changelist"), data)
+
+    assert response.status_code == 302
+    product.refresh_from_db()
+    assert (product.price, product.quantity) == (Decimal("7.50"), 9)
+
+
+def test_product_deleted_in_admin_leaves_storage_too(admin_client, django_capture_on_commit_callbacks):
+    product = product_create(data={"name": "Lamp", "price": Decimal("1"), "quantity": 1}, uploads=[png_upload()])
+    public_id = product.images.get().public_id
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(reverse("admin:catalog_product_delete", args=[product.pk]), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Product.objects.exists()
+    assert not default_storage.exists(public_id)
+
+
+def test_category_with_products_cannot_be_deleted_in_admin(admin_client):
+    used, empty = CategoryFactory(), CategoryFactory()
+    ProductFactory(categories=[used])
+
+    refused = admin_client.post(reverse("admin:catalog_category_delete", args=[used.pk]), {"post": "yes"})
+    bulk = admin_client.post(
+        reverse("admin:catalog_category_changelist"),
+        {"action": "delete_selected", "_selected_action": [used.pk, empty.pk], "post": "yes"},
+    )
+
+    assert refused.status_code == 403 and bulk.status_code == 403
+    assert set(Category.objects.all()) == {used, empty}
+
+
+def test_review_added_and_edited_in_admin_keeps_product_rating(admin_client, customer):
+    product = ProductFactory()
+
+    admin_client.post(
+        reverse("admin:catalog_review_add"),
+        {"product": product.pk, "user": customer.pk, "rating": "2", "comment": "meh"},
+    )
+    review = Review.objects.get()
+    product.refresh_from_db()
+    assert (product.rating_count, product.rating_average) == (1, Decimal("2.00"))
+
+    admin_client.post(reverse("admin:catalog_review_change", args=[review.pk]), {"rating": "5", "comment": "good"})
+    product.refresh_from_db()
+    assert product.rating_average == Decimal("5.00")
+
+    admin_client.post(reverse("admin:catalog_review_delete", args=[review.pk]), {"post": "yes"})
+    product.refresh_from_db()
+    assert (product.rating_count, product.rating_average) == (0, None)
