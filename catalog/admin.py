@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils import timezone
@@ -41,6 +42,13 @@ class ProductImageInline(admin.TabularInline):
     extra = 0
     fields = ["url", "position", "public_id"]
     readonly_fields = ["public_id"]
+
+    def get_max_num(self, request, obj=None, **kwargs):
+        return settings.PRODUCT_MAX_IMAGES
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # max_num alone only limits the blank forms shown; validate_max refuses a larger gallery.
+        return super().get_formset(request, obj, validate_max=True, **kwargs)
 
 
 class OfferInline(admin.TabularInline):

@@ -10,6 +10,8 @@ from catalog.pricing import final_price
 
 _MONEY = {"max_digits": 12, "decimal_places": 2, "coerce_to_string": True}
 _FOLDER_PART = re.compile(r"[^a-z0-9_-]+")
+# The largest id any of our databases stores; larger values would overflow the driver.
+MAX_ID = 2**63 - 1
 
 
 class ImageUrlField(serializers.CharField):
@@ -146,7 +148,10 @@ class ProductInputSerializer(serializers.Serializer):
     quantity = serializers.IntegerField(min_value=0, max_value=2_147_483_647)
     category = serializers.SlugField(required=False, help_text="Slug of one category.")
     category_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, max_length=100, help_text="Replaces them all."
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        max_length=100,
+        help_text="Replaces them all.",
     )
     image_cover = ImageUrlField(required=False, allow_blank=True)
     images = serializers.ListField(
@@ -228,7 +233,7 @@ class OfferOutputSerializer(serializers.Serializer):
 
 
 class OfferInputSerializer(serializers.Serializer):
-    product_id = serializers.IntegerField(min_value=1)
+    product_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     title = serializers.CharField(max_length=200)
     discount_percentage = serializers.DecimalField(max_digits=5, decimal_places=2, help_text="Above 0, at most 100.")
     start_date = serializers.DateTimeField()

@@ -68,6 +68,9 @@ def request_payload(request, *, files_field: str) -> tuple[dict, list]:
     if not request.content_type.startswith("multipart/"):
         return request.data, []
     raw = request.data.get("data") or "{}"
+    if hasattr(raw, "read"):
+        # Browsers append a JSON Blob to FormData as a file part.
+        raw = raw.read(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
     try:
         payload = json.loads(raw)
     except ValueError:

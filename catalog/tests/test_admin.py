@@ -98,6 +98,34 @@ def test_product_added_in_admin_without_slug_gets_one_from_its_name(admin_client
     assert created.slug == "oak-table-2" and created.sku is None
 
 
+def test_product_admin_refuses_more_gallery_images_than_allowed(admin_client, settings):
+    settings.PRODUCT_MAX_IMAGES = 1
+    product = ProductFactory()
+    data = {
+        "name": product.name,
+        "slug": product.slug,
+        "price": "10.00",
+        "currency": "USD",
+        "quantity": "2",
+        "colors": "[]",
+        "sizes": "[]",
+        "materials": "[]",
+        "images-TOTAL_FORMS": "2",
+        "images-INITIAL_FORMS": "0",
+        "images-0-url": "/media/a.png",
+        "images-0-position": "0",
+        "images-1-url": "/media/b.png",
+        "images-1-position": "1",
+        "offers-TOTAL_FORMS": "0",
+        "offers-INITIAL_FORMS": "0",
+    }
+
+    response = admin_client.post(reverse("admin:catalog_product_change", args=[product.pk]), data)
+
+    assert response.status_code == 200  # the form comes back with the error
+    assert product.images.count() == 0
+
+
 def test_product_list_edits_price_and_quantity(admin_client):
     product = ProductFactory(price=Decimal("5.00"), quantity=1)
     data = {

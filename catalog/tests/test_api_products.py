@@ -372,6 +372,17 @@ def test_create_with_multipart_data_and_images(staff_client):
     assert product["price"] == "45000.00"
 
 
+def test_create_with_multipart_data_sent_as_a_json_blob(staff_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    blob = SimpleUploadedFile("blob", b'{"name": "Lamp", "price": 5, "quantity": 1}', content_type="application/json")
+
+    response = staff_client.post("/api/products", {"data": blob, "images": [png_upload()]}, format="multipart")
+
+    assert response.status_code == 201
+    assert response.json()["product"]["name"] == "Lamp"
+
+
 def test_create_with_a_fake_image_is_415_and_creates_nothing(staff_client):
     data = json.dumps({"name": "Lamp", "price": 1, "quantity": 1})
 
