@@ -204,6 +204,8 @@ SPECTACULAR_SETTINGS = {
     # Several apps have a `status` field; name each enum after its owner so they never collide.
     "ENUM_NAME_OVERRIDES": {
         "OrderStatusEnum": "orders.models.OrderStatus",
+        "QuoteRequestStatusEnum": "orders.models.QuoteRequestStatus",
+        "ProductRequestStatusEnum": "orders.models.ProductRequestStatus",
     },
     "SCHEMA_PATH_PREFIX": r"/api/",
     "PREPROCESSING_HOOKS": ["shop.schema.drop_optional_slash_duplicates"],
@@ -222,6 +224,7 @@ SHOP_NAME = env("SHOP_NAME", default="Demo Shop")
 SHOP_CURRENCY = env("SHOP_CURRENCY", default="USD")
 PRODUCT_MAX_IMAGES = env.int("PRODUCT_MAX_IMAGES", default=4)
 MAX_UPLOAD_MB = env.int("MAX_UPLOAD_MB", default=5)
+PRODUCT_IMPORT_MAX_MB = env.int("PRODUCT_IMPORT_MAX_MB", default=20)
 MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)
 
 CLOUDINARY_URL = env("CLOUDINARY_URL", default="")
@@ -231,6 +234,7 @@ OPENAI_API_KEY = env("OPENAI_API_KEY", default="")
 OPENAI_MODEL = env("OPENAI_MODEL", default="gpt-4o-mini")
 OPENAI_BASE_URL = env("OPENAI_BASE_URL", default="") or None
 OPENAI_TIMEOUT_SECONDS = env.float("OPENAI_TIMEOUT_SECONDS", default=20.0)
+ASSISTANT_TOOLS = env.bool("ASSISTANT_TOOLS", default=True)
 
 # --- Files --------------------------------------------------------------------
 
