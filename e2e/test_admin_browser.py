@@ -6,7 +6,7 @@ Each step leaves a screenshot under test-artifacts/browser/ (kept by CI).
 import re
 
 import pytest
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import APIRequestContext, Page, Route, expect
 
 from accounts.tests.factories import DEFAULT_PASSWORD, SuperuserFactory, UserFactory
 from catalog.tests.factories import ProductFactory, png_upload
@@ -28,6 +28,34 @@ def admin_login(page: Page, screenshot, prefix: str) -> None:
 
 def success_message(page: Page):
     return page.locator(".messagelist .success")
+
+
+def customer_bearer(api: APIRequestContext) -> dict:
+    """The headers of a new customer signed in through the API, as the storefront does."""
+    customer = UserFactory()
+    login = api.post("/api/auth/login", data={"email": customer.email, "password": DEFAULT_PASSWORD})
+    assert login.status == 200, login.text()
+    return {"Authorization": f"Bearer {login.json()['access']}"}
+
+
+def order_place(api: APIRequestContext, bearer: dict, product, *, quantity: int) -> dict:
+    created = api.post(
+        "/api/orders",
+        headers=bearer,
+        data={
+            "items": [{"product_id": product.pk, "quantity": quantity}],
+            "shipping": {
+                "full_name": "Ada Lovelace",
+                "address": "12 Rue de la Paix",
+                "city": "Paris",
+                "postal_code": "75002",
+                "country": "FR",
+                "phone": "+33100000000",
+            },
+        },
+    )
+    assert created.status == 201, created.text()
+    return created.json()
 
 
 def test_category_and_product_with_uploaded_image_created_in_admin_show_in_api(page, api, screenshot):
@@ -74,29 +102,10 @@ def test_category_and_product_with_uploaded_image_created_in_admin_show_in_api(p
 
 
 def test_order_moved_to_shipped_through_admin_actions(page, api, screenshot):
-    customer = UserFactory()
-    product = ProductFactory(name="Walnut Stool", quantity=3)
-    login = api.post("/api/auth/login", data={"email": customer.email, "password": DEFAULT_PASSWORD})
-    assert login.status == 200
-    bearer = {"Authorization": f"Bearer {login.json()['access']}"}
-    created = api.post(
-        "/api/orders",
-        headers=bearer,
-        data={
-            "items": [{"product_id": product.pk, "quantity": 2}],
-            "shipping": {
-                "full_name": "Ada Lovelace",
-                "address": "12 Rue de la Paix",
-                "city": "Paris",
-                "postal_code": "75002",
-                "country": "FR",
-                "phone": "+33100000000",
-            },
-        },
-    )
-    assert created.status == 201, created.text()
-    order_id = created.json()["order_id"]
-    assert created.json()["status"] == "pending"
+    bearer = customer_bearer(api)
+    order = order_place(api, bearer, ProductFactory(name="Walnut Stool", quantity=3), quantity=2)
+    order_id = order["order_id"]
+    assert order["status"] == "pending"
 
     admin_login(page, screenshot, "orders")
     page.goto("/admin/orders/order/")
