@@ -4,8 +4,10 @@ Each step leaves a screenshot under test-artifacts/browser/ (kept by CI).
 """
 
 import re
+from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import APIRequestContext, Page, Route, expect
 
 from accounts.tests.factories import DEFAULT_PASSWORD, SuperuserFactory, UserFactory
@@ -152,3 +154,29 @@ def test_api_docs_list_the_operations_with_the_network_cut(page, live_host, scre
     screenshot("docs-02-operation-open", element=products.first)
     # Everything the page needed came from the shop itself: no CDN, no validator badge.
     assert refused == []
+
+
+def test_admin_home_shows_revenue_and_top_products_charts(page, api, screenshot):
+    bearer = customer_bearer(api)
+    order = order_place(api, bearer, ProductFactory(name="Oak Bench", price=Decimal("30.00"), quantity=5), quantity=2)
+    total = order["order"]["total"]
+    paid = api.post(
+        "/api/payments", headers=bearer, data={"order_id": order["order_id"], "amount": total, "method": "card"}
+    )
+    assert paid.status == 201, paid.text()
+
+    admin_login(page, screenshot, "dashboard")
+
+    dashboard = page.locator("#sales-dashboard")
+    expect(dashboard).to_be_visible()
+    revenue = dashboard.locator("svg.revenue-per-day")
+    expect(revenue.locator("rect.bar")).to_have_count(30)
+    today = revenue.locator(f"rect.bar[data-day='{timezone.localdate():%Y-%m-%d}']")
+    expect(today).to_have_attribute("data-revenue", total)
+    expect(dashboard.locator("table.top-products th")).to_have_text(["Oak Bench"])
+    expect(dashboard.locator("table.top-products rect.bar")).to_have_count(1)
+    # Drawn on screen, not only present in the markup: the only day with sales and the only
+    # product both get the full-size bar.
+    assert today.bounding_box()["height"] > 100
+    assert dashboard.locator("table.top-products svg").bounding_box()["width"] > 100
+    screenshot("dashboard-03-charts", element=dashboard)
