@@ -113,15 +113,25 @@ def test_order_moved_to_shipped_through_admin_actions(page, api, screenshot):
     page.goto("/admin/orders/order/")
     row = page.locator("#result_list tbody tr", has=page.locator(f"input.action-select[value='{order_id}']"))
     expect(row.locator("td.field-status")).to_have_text("Pending")
-    screenshot("orders-03-pending")
+    screenshot("orders-03-pending", full_page=False)
 
-    for step, status in enumerate(["paid", "processing", "shipped"], start=4):
+    # A move the state machine forbids is refused with the reason, and changes nothing.
+    row.locator("input.action-select").check()
+    page.select_option("select[name=action]", "mark_shipped")
+    page.click("button[name=index]")
+    expect(page.locator(".messagelist .error")).to_have_text(
+        f"Order #{order_id}: An order cannot move from pending to shipped."
+    )
+    expect(row.locator("td.field-status")).to_have_text("Pending")
+    screenshot("orders-04-refused", full_page=False)
+
+    for step, status in enumerate(["paid", "processing", "shipped"], start=5):
         row.locator("input.action-select").check()
         page.select_option("select[name=action]", f"mark_{status}")
         page.click("button[name=index]")
         expect(success_message(page)).to_have_text(f"1 order(s) marked {status}.")
         expect(row.locator("td.field-status")).to_have_text(status.capitalize())
-        screenshot(f"orders-{step:02d}-{status}")
+        screenshot(f"orders-{step:02d}-{status}", full_page=False)
 
     seen = api.get(f"/api/orders/{order_id}", headers=bearer)
     assert seen.status == 200
