@@ -13,7 +13,7 @@ REQUIREMENTS := requirements-dev.txt
 STAMP := $(VENV)/.installed
 endif
 
-.PHONY: install run test lint format bench bench-catalog bench-checkout
+.PHONY: install run test e2e lint format bench bench-catalog bench-checkout
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ run: install
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Only the browser tests (Debian's chromium: apt-get install chromium); screenshots in test-artifacts/browser/.
+e2e: install
+	$(BIN)/pytest e2e $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
