@@ -50,5 +50,5 @@ bench: bench-checkout
 bench-checkout: install
 	$(BIN)/python manage.py migrate --noinput
 	DEBUG=false SECRET_KEY=$${SECRET_KEY:-bench-only-secret-key-never-in-production} ALLOWED_HOSTS=127.0.0.1 \
-	SECURE_SSL_REDIRECT=false LOG_LEVEL=ERROR THROTTLE_USER=1000000/min \
+	SECURE_SSL_REDIRECT=false LOG_LEVEL=ERROR THROTTLE_USER=1000000/min THROTTLE_ORDERS=1000000/min \
 	$(BIN)/python manage.py bench_checkout --serve $(BENCH_ARGS)

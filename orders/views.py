@@ -29,6 +29,7 @@ from orders.serializers import (
 from orders.services.cart import cart_checkout, cart_clear, cart_item_add, cart_item_remove, cart_item_update
 from orders.services.orders import order_delete, order_fulfilment_update, order_place, order_update
 from shop.serializers import MessageSerializer
+from shop.throttles import OrdersThrottle
 
 
 def _cart_response(request, status=http.HTTP_200_OK) -> Response:
@@ -82,6 +83,8 @@ class CartItemView(APIView):
 
 
 class CartCheckoutView(APIView):
+    throttle_classes = [*APIView.throttle_classes, OrdersThrottle]
+
     @extend_schema(
         request=CheckoutInputSerializer,
         responses={201: OrderCreatedSerializer},
@@ -130,6 +133,11 @@ class OrderViewSet(viewsets.GenericViewSet):
         if getattr(self, "swagger_fake_view", False):
             return Order.objects.none()
         return order_list_for(viewer=self.request.user)
+
+    def get_throttles(self):
+        if self.action == "create":
+            return [*super().get_throttles(), OrdersThrottle()]
+        return super().get_throttles()
 
     def get_object(self) -> Order:
         return order_get_for(viewer=self.request.user, order_id=self.kwargs["pk"])
