@@ -209,6 +209,8 @@ SPECTACULAR_SETTINGS = {
 
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=["http://localhost:3000"])
 CORS_ALLOW_CREDENTIALS = True  # the refresh token travels in a cookie
+# Readable by the storefront: when to retry after a 429, and the id to quote to support.
+CORS_EXPOSE_HEADERS = ["Retry-After", "X-Request-ID"]
 
 # --- Shop ---------------------------------------------------------------------
 

@@ -65,6 +65,16 @@ def test_anonymous_oversized_body_is_413_before_authentication(small_limit):
     assert response.json()["code"] == "request_too_large"
 
 
+def test_the_413_is_readable_by_the_storefront(small_limit, settings):
+    origin = settings.CORS_ALLOWED_ORIGINS[0]
+
+    response = APIClient().post("/api/auth/login", {"password": "p" * 2 * LIMIT}, HTTP_ORIGIN=origin)
+
+    assert response.status_code == 413
+    assert response["Access-Control-Allow-Origin"] == origin
+    assert "X-Request-ID" in response["Access-Control-Expose-Headers"]
+
+
 def test_oversized_body_outside_the_api_is_a_plain_413(small_limit):
     response = APIClient().post("/admin/login/", {"username": "u" * 2 * LIMIT}, format="multipart")
 

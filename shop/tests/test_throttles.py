@@ -69,6 +69,20 @@ def test_reading_orders_and_the_cart_does_not_use_up_the_order_cap(customer_clie
     assert place_order(customer_client, product).status_code == 201
 
 
+def test_the_storefront_can_read_when_to_retry(customer_client, throttle_rates, settings):
+    throttle_rates(orders="1/hour")
+    product = ProductFactory(price=Decimal("5.00"), quantity=50)
+    origin = settings.CORS_ALLOWED_ORIGINS[0]
+    place_order(customer_client, product)
+
+    response = customer_client.post(
+        "/api/orders", {"items": [{"product_id": product.pk, "quantity": 1}]}, format="json", HTTP_ORIGIN=origin
+    )
+
+    assert response.status_code == 429
+    assert "Retry-After" in response["Access-Control-Expose-Headers"]
+
+
 def test_the_order_cap_follows_the_setting(customer_client, throttle_rates):
     throttle_rates(orders="2/hour")
     product = ProductFactory(price=Decimal("5.00"), quantity=50)
