@@ -7,15 +7,21 @@ Counters live in the default cache: with `REDIS_URL` set every app server shares
 """
 
 from rest_framework.settings import api_settings
-from rest_framework.throttling import UserRateThrottle
+from rest_framework.throttling import ScopedRateThrottle, UserRateThrottle
 
 
-class SettingsRateThrottle(UserRateThrottle):
-    """Counts per signed-in user, else per client address (`NUM_PROXIES` aware), under `scope`."""
-
+class _RatesFromSettings:
     @property
     def THROTTLE_RATES(self):
         return api_settings.DEFAULT_THROTTLE_RATES
+
+
+class SettingsScopedRateThrottle(_RatesFromSettings, ScopedRateThrottle):
+    """The view's `throttle_scope`, per signed-in user, else per client address."""
+
+
+class SettingsRateThrottle(_RatesFromSettings, UserRateThrottle):
+    """Counts per signed-in user, else per client address (`NUM_PROXIES` aware), under the class's `scope`."""
 
 
 class OrdersThrottle(SettingsRateThrottle):
