@@ -3,6 +3,7 @@ import logging
 import sys
 
 import pytest
+from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts import services as account_services
@@ -183,3 +184,19 @@ def test_formatter_masks_tokens_an_exception_message_might_carry():
     except ValueError:
         record = logging.LogRecord("x", logging.ERROR, __file__, 1, "failed", None, exc_info=sys.exc_info())
     assert token not in JsonFormatter().format(record)
+
+
+def test_sql_debug_logging_never_prints_a_token(caplog, customer):
+    # DEBUG on django.db.backends logs every query with its parameters, such as the
+    # refresh token simplejwt stores; the shipped formatter still prints none.
+    caplog.set_level(logging.DEBUG, logger="django.db.backends")
+    connection.force_debug_cursor = True
+    try:
+        login = APIClient().post("/api/auth/login", {"email": customer.email, "password": DEFAULT_PASSWORD})
+    finally:
+        connection.force_debug_cursor = False
+    refresh = login.json()["refresh"]
+
+    sql = [record for record in caplog.records if record.name == "django.db.backends"]
+    assert any(refresh in record.getMessage() for record in sql)
+    assert all(refresh not in JsonFormatter().format(record) for record in sql)
