@@ -9,7 +9,6 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.permissions import AllowAny, IsAdminUser
 from rest_framework.response import Response
-from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from accounts.models import User
@@ -55,7 +54,7 @@ from orders.services.requests import (
     quote_request_status_change,
 )
 from shop.serializers import MessageSerializer
-from shop.throttles import OrdersThrottle
+from shop.throttles import OrdersThrottle, PublicRequestThrottle
 
 
 def _cart_response(request, status=http.HTTP_200_OK) -> Response:
@@ -269,12 +268,6 @@ def _multipart_doc(name: str, json_of: str, file_field: str, file_help: str):
             file_field: serializers.FileField(required=False, help_text=file_help),
         },
     )
-
-
-class PublicRequestThrottle(UserRateThrottle):
-    """Visitors' submissions, per user or per IP: `THROTTLE_PUBLIC_REQUEST` (default 10/hour)."""
-
-    scope = "public_request"
 
 
 class StaffRequestViewSet(viewsets.GenericViewSet):

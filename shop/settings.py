@@ -4,7 +4,6 @@ Each difference between environments is an environment variable with a
 local-development default; `.env.example` lists them all.
 """
 
-import logging
 from datetime import timedelta
 from pathlib import Path
 
@@ -276,8 +275,6 @@ if not DEBUG:
 SECURE_REDIRECT_EXEMPT = [r"^health/?$", r"^api/health/?$"]
 
 LOG_LEVEL = env("LOG_LEVEL", default="INFO").upper()
-# Client libraries log whole requests at DEBUG (the assistant's prompts): never below INFO.
-_CLIENT_LOG_LEVEL = max(logging.getLevelNamesMapping().get(LOG_LEVEL, logging.INFO), logging.INFO)
 # JSON lines on stderr: one per request from `shop.request` (see shop/middleware.py),
 # plus warnings, errors and tracebacks, each carrying the request id.
 LOGGING = {
@@ -293,7 +290,5 @@ LOGGING = {
         # The request line replaces runserver's and Django's 4xx warnings; 5xx errors stay.
         "django.server": {"handlers": [], "level": "CRITICAL", "propagate": False},
         "django.request": {"handlers": [], "level": "ERROR", "propagate": True},
-        "openai": {"handlers": [], "level": _CLIENT_LOG_LEVEL, "propagate": True},
-        "httpcore": {"handlers": [], "level": _CLIENT_LOG_LEVEL, "propagate": True},
     },
 }

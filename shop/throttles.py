@@ -34,3 +34,9 @@ class AssistantThrottle(SettingsRateThrottle):
     """Chat turns per user, or per address when anonymous: `THROTTLE_ASSISTANT`. Each one costs a model call."""
 
     scope = "assistant"
+
+
+class PublicRequestThrottle(SettingsRateThrottle):
+    """Visitors' quote and product requests, per user or per address: `THROTTLE_PUBLIC_REQUEST`."""
+
+    scope = "public_request"

@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from accounts import services as account_services
 from accounts.tests.factories import DEFAULT_PASSWORD
+from assistant.tests.conftest import FakeChatServer
 from shop.jsonlog import JsonFormatter, redact
 
 pytestmark = pytest.mark.django_db
@@ -200,3 +201,25 @@ def test_sql_debug_logging_never_prints_a_token(caplog, customer):
     sql = [record for record in caplog.records if record.name == "django.db.backends"]
     assert any(refresh in record.getMessage() for record in sql)
     assert all(refresh not in JsonFormatter().format(record) for record in sql)
+
+
+@pytest.fixture
+def fake_model(settings):
+    server = FakeChatServer()
+    server.start()
+    settings.OPENAI_API_KEY = "sk-test-0123456789abcdef"
+    settings.OPENAI_BASE_URL = server.base_url
+    yield server
+    server.stop()
+
+
+def test_assistant_prompts_and_key_stay_out_of_the_logs_even_at_debug(caplog, api_client, fake_model):
+    caplog.set_level(logging.DEBUG)
+    prompt = "my private question 7c1f9e"
+
+    response = api_client.post("/api/assistant/chat", {"prompt": prompt}, format="json")
+
+    assert response.status_code == 200
+    assert fake_model.requests[0]["body"]["messages"][-1]["content"] == prompt
+    assert_absent(caplog, "7c1f9e", "sk-test-0123456789abcdef")
+    assert [line_of(caplog, response)["path"]] == ["/api/assistant/chat"]

@@ -89,3 +89,43 @@ def test_the_order_cap_follows_the_setting(customer_client, throttle_rates):
     statuses = [place_order(customer_client, product).status_code for _ in range(3)]
 
     assert statuses == [201, 201, 429]
+
+
+# --- assistant ----------------------------------------------------------------------
+
+CHAT = "/api/assistant/chat"
+
+
+def chat(client, address: str, url: str = CHAT):
+    # No OPENAI_API_KEY in tests: an admitted turn is a 501, a refused one a 429 before any model call.
+    return client.post(url, {"prompt": "Which lamp suits a desk?"}, format="json", REMOTE_ADDR=address)
+
+
+def test_anonymous_assistant_turns_are_capped_per_address(api_client, throttle_rates):
+    throttle_rates(assistant="2/hour")
+
+    statuses = [chat(api_client, "10.0.0.1").status_code for _ in range(3)]
+    refused = chat(api_client, "10.0.0.1")
+
+    assert statuses == [501, 501, 429]
+    assert (refused.json()["code"], set(refused.json())) == ("throttled", {"error", "code"})
+    assert chat(api_client, "10.0.0.2").status_code == 501
+
+
+def test_signed_in_assistant_turns_are_capped_per_user_whatever_the_address(
+    customer_client, api_client, throttle_rates
+):
+    throttle_rates(assistant="2/hour")
+    assert chat(customer_client, "10.0.0.1").status_code == 501
+    assert chat(customer_client, "10.0.0.2").status_code == 501
+
+    assert chat(customer_client, "10.0.0.3").status_code == 429
+    # The user's turns are not the address's: an anonymous visitor there still gets through.
+    assert chat(api_client, "10.0.0.1").status_code == 501
+
+
+def test_the_assistant_alias_shares_the_cap(api_client, throttle_rates):
+    throttle_rates(assistant="1/hour")
+    assert chat(api_client, "10.0.0.1").status_code == 501
+
+    assert chat(api_client, "10.0.0.1", url="/api/opnai/chat").status_code == 429

@@ -1,5 +1,6 @@
 """URL fields are stored and echoed, never fetched by the server (no SSRF through them)."""
 
+import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -8,6 +9,7 @@ import pytest
 from catalog.models import Category, Product
 from catalog.tests.factories import CategoryFactory
 from content.models import BlogPost
+from orders.models import ProductRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -105,4 +107,24 @@ def test_blog_image_url_is_stored_never_fetched(watched_server, staff_client, ap
 
     assert [r.status_code for r in (created, updated, listed, detail)] == [201, 200, 200, 200]
     assert BlogPost.objects.get(pk=blog_id).image_url == f"{base}/b2.png"
+    assert hits == []
+
+
+def test_product_request_reference_url_is_stored_never_fetched(watched_server, api_client, staff_client):
+    base, hits = watched_server
+    data = {
+        "full_name": "Jean Dupont",
+        "email": "jean@example.com",
+        "description": "A low oak table like the one in the link.",
+        "reference_url": f"{base}/reference.html",
+    }
+    created = api_client.post("/api/product-requests", {"data": json.dumps(data)}, format="multipart")
+    request_id = created.json()["id"]
+    detail = staff_client.get(f"/api/product-requests/{request_id}")
+    listed = staff_client.get("/api/product-requests")
+    moved = staff_client.patch(f"/api/product-requests/{request_id}/status", {"status": "answered"}, format="json")
+
+    assert [r.status_code for r in (created, detail, listed, moved)] == [201, 200, 200, 200]
+    assert detail.json()["reference_url"] == f"{base}/reference.html"
+    assert ProductRequest.objects.get(pk=request_id).reference_url == f"{base}/reference.html"
     assert hits == []
