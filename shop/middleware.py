@@ -26,7 +26,7 @@ def logged_query(query_string: str) -> str:
     """The query string with the values of sensitive-looking keys masked, cut to a bounded length."""
     if not query_string:
         return ""
-    pairs = parse_qsl(query_string, keep_blank_values=True)
+    pairs = parse_qsl(query_string[: _QUERY_MAX * 4], keep_blank_values=True)
     masked = [(key, REDACTED if _SENSITIVE_KEY.search(key) else value) for key, value in pairs]
     return urlencode(masked, safe="[]")[:_QUERY_MAX]
 

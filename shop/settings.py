@@ -182,7 +182,9 @@ REST_FRAMEWORK = {
         "assistant": env("THROTTLE_ASSISTANT", default="20/min"),
         "orders": env("THROTTLE_ORDERS", default="10/min"),
     },
-    "NUM_PROXIES": env.int("NUM_PROXIES", default=None),
+    # Unset means no proxy: DRF would otherwise key anonymous throttles on the client's own
+    # X-Forwarded-For, which a client can change on every request.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=None) or 0,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 

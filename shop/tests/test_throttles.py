@@ -129,3 +129,26 @@ def test_the_assistant_alias_shares_the_cap(api_client, throttle_rates):
     assert chat(api_client, "10.0.0.1").status_code == 501
 
     assert chat(api_client, "10.0.0.1", url="/api/opnai/chat").status_code == 429
+
+
+def test_a_forged_forwarded_for_does_not_reset_an_anonymous_count(api_client, throttle_rates):
+    throttle_rates(assistant="2/hour")
+
+    statuses = [
+        api_client.post(CHAT, {"prompt": "hi"}, format="json", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code
+        for n in range(3)
+    ]
+
+    assert statuses == [501, 501, 429]
+
+
+def test_behind_one_proxy_the_client_address_comes_from_forwarded_for(api_client, throttle_rates, settings):
+    settings.REST_FRAMEWORK = settings.REST_FRAMEWORK | {"NUM_PROXIES": 1}
+    throttle_rates(assistant="1/hour")
+
+    def through_proxy(client_address):
+        # The proxy appends the address it saw; anything before it is the client's claim.
+        forwarded = f"198.51.100.7, {client_address}"
+        return api_client.post(CHAT, {"prompt": "hi"}, format="json", HTTP_X_FORWARDED_FOR=forwarded).status_code
+
+    assert [through_proxy("203.0.113.1"), through_proxy("203.0.113.1"), through_proxy("203.0.113.2")] == [501, 429, 501]
