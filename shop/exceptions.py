@@ -76,6 +76,10 @@ def _as_domain_error(exc):
         return RequestTooLarge()
     if isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):
         return InvalidInput(str(exc))
+    # json.loads gives up on JSON nested thousands deep with RecursionError, which no
+    # parser catches (they expect ValueError); nothing else here recurses on client data.
+    if isinstance(exc, RecursionError):
+        return InvalidInput("The JSON is nested too deeply.")
     return exc
 
 

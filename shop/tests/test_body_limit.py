@@ -123,3 +123,27 @@ def test_too_many_form_fields_is_400_not_500(settings, staff_client):
 
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
+
+
+DEEP = "[" * 100_000
+
+
+def test_json_nested_too_deeply_is_400_not_500(customer_client):
+    response = customer_client.post("/api/orders", DEEP, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json() == {"error": "The JSON is nested too deeply.", "code": "invalid"}
+    assert not Order.objects.exists()
+
+
+def test_anonymous_deep_json_is_400_not_500():
+    response = APIClient().post("/api/auth/login", DEEP, content_type="application/json")
+
+    assert response.status_code == 400
+
+
+def test_deep_json_in_a_multipart_data_part_is_400_not_500(staff_client, api_client):
+    product = staff_client.post("/api/products", {"data": DEEP}, format="multipart")
+    product_request = api_client.post("/api/product-requests", {"data": DEEP}, format="multipart")
+
+    assert (product.status_code, product_request.status_code) == (400, 400)
