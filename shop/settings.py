@@ -222,6 +222,7 @@ SHOP_NAME = env("SHOP_NAME", default="Demo Shop")
 SHOP_CURRENCY = env("SHOP_CURRENCY", default="USD")
 PRODUCT_MAX_IMAGES = env.int("PRODUCT_MAX_IMAGES", default=4)
 MAX_UPLOAD_MB = env.int("MAX_UPLOAD_MB", default=5)
+PRODUCT_IMPORT_MAX_MB = env.int("PRODUCT_IMPORT_MAX_MB", default=20)
 MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)
 
 CLOUDINARY_URL = env("CLOUDINARY_URL", default="")
@@ -251,8 +252,9 @@ STORAGES = {
 # Uploads above this size go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # The largest request body, files included (413 above it). The default fits the largest
-# legitimate request: a product with a full gallery of images at MAX_UPLOAD_MB each.
-MAX_BODY_MB = env.int("MAX_BODY_MB", default=PRODUCT_MAX_IMAGES * MAX_UPLOAD_MB + 1)
+# legitimate request: a product with a full gallery of images at MAX_UPLOAD_MB each, or
+# a catalog import file, plus a megabyte for the rest of the form.
+MAX_BODY_MB = env.int("MAX_BODY_MB", default=max(PRODUCT_MAX_IMAGES * MAX_UPLOAD_MB, PRODUCT_IMPORT_MAX_MB) + 1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_MB * 1024 * 1024
 
 # --- i18n ---------------------------------------------------------------------

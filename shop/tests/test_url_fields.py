@@ -5,6 +5,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from catalog.models import Category, Product
 from catalog.tests.factories import CategoryFactory
@@ -127,4 +128,21 @@ def test_product_request_reference_url_is_stored_never_fetched(watched_server, a
     assert [r.status_code for r in (created, detail, listed, moved)] == [201, 200, 200, 200]
     assert detail.json()["reference_url"] == f"{base}/reference.html"
     assert ProductRequest.objects.get(pk=request_id).reference_url == f"{base}/reference.html"
+    assert hits == []
+
+
+def test_imported_product_image_urls_are_stored_never_fetched(watched_server, staff_client):
+    base, hits = watched_server
+    csv = f"name,sku,price,quantity,image_cover,images\nLamp,L-1,12.50,2,{base}/cover.png,{base}/g1.png|{base}/g2.png\n"
+
+    response = staff_client.post(
+        "/api/products/import", {"file": SimpleUploadedFile("products.csv", csv.encode())}, format="multipart"
+    )
+
+    assert (response.status_code, response.json()["created"], response.json()["errors"]) == (200, 1, [])
+    product = Product.objects.get(sku="L-1")
+    assert product.image_cover == f"{base}/cover.png"
+    assert [image.url for image in product.images.order_by("pk")] == [f"{base}/g1.png", f"{base}/g2.png"]
+    exported = staff_client.get("/api/products/export?format=csv")
+    assert exported.status_code == 200
     assert hits == []
