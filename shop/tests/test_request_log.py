@@ -5,6 +5,7 @@ import sys
 import pytest
 from django.db import connection
 from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts import services as account_services
 from accounts.tests.factories import DEFAULT_PASSWORD
@@ -15,6 +16,15 @@ pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "Violet-Harbour-7731"
 REQUEST_FIELDS = {"method", "path", "query", "status", "duration_ms", "user_id", "request_id"}
+
+
+@pytest.fixture
+def bearer(customer):
+    """A client of `customer` with a known access token."""
+    access = str(RefreshToken.for_user(customer).access_token)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
+    return client, access
 
 
 @pytest.fixture
@@ -88,7 +98,8 @@ def test_sign_in_flow_logs_one_line_per_request_and_no_secret(logs, customer):
     assert_absent(logs, DEFAULT_PASSWORD, NEW_PASSWORD, *tokens)
 
 
-def test_refused_requests_log_no_password_or_token(logs, customer, customer_client):
+def test_refused_requests_log_no_password_or_token(logs, customer, bearer):
+    customer_client, access = bearer
     bad_register = APIClient().post("/api/auth/register", {"email": "not-an-email", "password": NEW_PASSWORD})
     bad_login = APIClient().post("/api/auth/login", {"email": customer.email, "password": NEW_PASSWORD})
     wrong_current = customer_client.post(
@@ -98,19 +109,16 @@ def test_refused_requests_log_no_password_or_token(logs, customer, customer_clie
         "/api/auth/refresh", {"refresh": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"}
     )
 
-    assert [r.status_code for r in (bad_register, bad_login, wrong_current, bad_refresh)] == [400, 401, 401, 401]
-    assert [line_of(logs, r)["status"] for r in (bad_register, bad_login, wrong_current, bad_refresh)] == [
-        400,
-        401,
-        401,
-        401,
-    ]
+    refused = (bad_register, bad_login, wrong_current, bad_refresh)
+    assert [response.status_code for response in refused] == [400, 401, 401, 401]
+    assert [line_of(logs, response)["status"] for response in refused] == [400, 401, 401, 401]
     assert {r.levelname for r in request_lines(logs)} == {"WARNING"}
-    access = customer_client._credentials["HTTP_AUTHORIZATION"].split()[1]
     assert_absent(logs, NEW_PASSWORD, DEFAULT_PASSWORD, access, "eyJzdWIiOiJ4In0")
 
 
-def test_server_errors_log_the_traceback_without_password_or_token(logs, customer, customer_client, monkeypatch):
+def test_server_errors_log_the_traceback_without_password_or_token(logs, customer, bearer, monkeypatch):
+    customer_client, access = bearer
+
     def broken(**kwargs):
         raise RuntimeError("the database went away")
 
@@ -128,7 +136,6 @@ def test_server_errors_log_the_traceback_without_password_or_token(logs, custome
     assert len(tracebacks) == 2
     assert "the database went away" in everything_logged(logs)
     assert {r.levelname for r in request_lines(logs)} == {"ERROR"}
-    access = customer_client._credentials["HTTP_AUTHORIZATION"].split()[1]
     assert_absent(logs, DEFAULT_PASSWORD, NEW_PASSWORD, access)
 
 
