@@ -6,6 +6,7 @@ Counters live in the default cache: with `REDIS_URL` set they are shared by ever
 server.
 """
 
+import contextlib
 import hashlib
 import time
 
@@ -36,17 +37,29 @@ def _failure_keys(*, email: str, client_ip: str | None, window: int) -> list[str
     return keys
 
 
+def _increment(key: str, *, window: int) -> int:
+    # add() is a no-op when the key exists; incr() is atomic in Redis and locmem.
+    cache.add(key, 0, timeout=window)
+    try:
+        return cache.incr(key)
+    except ValueError:
+        # The key expired between add() and incr(): this one opens the next window.
+        cache.add(key, 1, timeout=window)
+        return 1
+
+
+def _decrement(keys: list[str]) -> None:
+    for key in keys:
+        # A key may be gone with its window, or forgiven by a successful sign-in.
+        with contextlib.suppress(ValueError):
+            cache.decr(key)
+
+
 def login_failure_record(*, email: str, client_ip: str | None) -> None:
     """Count one failed sign-in against the client's address and against the email."""
     _, window = _login_failure_limit()
     for key in _failure_keys(email=email, client_ip=client_ip, window=window):
-        # add() is a no-op when the key exists; incr() is atomic in Redis and locmem.
-        cache.add(key, 0, timeout=window)
-        try:
-            cache.incr(key)
-        except ValueError:
-            # The key expired between add() and incr(): this failure opens the next window.
-            cache.add(key, 1, timeout=window)
+        _increment(key, window=window)
 
 
 def login_failures_clear(*, email: str) -> None:
@@ -65,6 +78,12 @@ class LoginFailureThrottle(BaseThrottle):
 
     The email is the one posted to sign in, or the signed-in user's for a password
     change, so a stolen access token cannot be used to guess the password either.
+
+    A request holds a slot in the counters while its password is checked, taken with
+    one atomic increment: reading the counters and recording failures later would let
+    every guess sent at once, through any number of servers, pass before the first
+    failure lands. The view gives the slot back with `login_attempt_release`; a failure
+    is then counted by `login_failure_record`.
     """
 
     def __init__(self):
@@ -77,11 +96,29 @@ class LoginFailureThrottle(BaseThrottle):
         else:
             email = request.data.get("email") if hasattr(request.data, "get") else None
         keys = _failure_keys(email=email if isinstance(email, str) else "", client_ip=client_ip(request), window=window)
-        counts = cache.get_many(keys)
-        if any(count >= limit for count in counts.values()):
-            self._wait = window - time.time() % window
-            return False
+        held = []
+        for key in keys:
+            held.append(key)
+            if _increment(key, window=window) > limit:
+                _decrement(held)
+                self._wait = window - time.time() % window
+                return False
+        request.login_attempt_keys = held
         return True
 
     def wait(self):
         return self._wait
+
+
+def login_attempt_release(request) -> None:
+    """Give back the slot `LoginFailureThrottle` took for this request, once its answer is decided."""
+    _decrement(getattr(request, "login_attempt_keys", []))
+    request.login_attempt_keys = []
+
+
+class ReleasesLoginAttempt:
+    """For views throttled by `LoginFailureThrottle`: every answer, error or not, gives the slot back."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        login_attempt_release(request)
+        return super().finalize_response(request, response, *args, **kwargs)

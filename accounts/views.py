@@ -28,7 +28,7 @@ from accounts.serializers import (
     UserUpdatedOutputSerializer,
     UserUpdateInputSerializer,
 )
-from accounts.throttling import LoginFailureThrottle, client_ip
+from accounts.throttling import LoginFailureThrottle, ReleasesLoginAttempt, client_ip
 from shop.serializers import MessageSerializer
 from shop.throttles import SettingsScopedRateThrottle
 
@@ -89,7 +89,7 @@ class RegisterView(PublicAuthView):
         return _with_refresh_cookie(response, session.refresh)
 
 
-class LoginView(PublicAuthView):
+class LoginView(ReleasesLoginAttempt, PublicAuthView):
     throttle_classes = [SettingsScopedRateThrottle, LoginFailureThrottle]
     throttle_scope = "login"
 
@@ -173,7 +173,7 @@ class ProfileView(APIView):
         return Response(ProfileOutputSerializer({"user": user}).data)
 
 
-class PasswordChangeView(APIView):
+class PasswordChangeView(ReleasesLoginAttempt, APIView):
     permission_classes = [IsAuthenticated]
     throttle_classes = [*APIView.throttle_classes, LoginFailureThrottle]
 

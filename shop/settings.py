@@ -114,6 +114,17 @@ elif _db["ENGINE"] == "django.db.backends.mysql":
 _db["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
 _db["CONN_HEALTH_CHECKS"] = True
 
+# Optional read replica: catalog browsing reads it, everything else the primary (shop/db_routers.py).
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL) | {
+        key: _db[key] for key in ("OPTIONS", "CONN_MAX_AGE", "CONN_HEALTH_CHECKS") if key in _db
+    }
+    # Tests never create a second database: the replica is the primary under another name.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["shop.db_routers.PrimaryReplicaRouter"]
+    MIDDLEWARE.append("shop.db_routers.replica_reads_middleware")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

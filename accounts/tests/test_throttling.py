@@ -1,8 +1,12 @@
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from rest_framework.test import APIClient
+from rest_framework.parsers import JSONParser
+from rest_framework.request import Request
+from rest_framework.test import APIClient, APIRequestFactory
 
 from accounts.tests.factories import DEFAULT_PASSWORD
+from accounts.throttling import LoginFailureThrottle, login_attempt_release
 
 # Hourly windows in these tests: a fixed window ending mid-test would reset the counters.
 pytestmark = pytest.mark.django_db
@@ -111,3 +115,38 @@ def test_register_is_rate_limited_per_address(rates):
 
     assert response.status_code == 429
     assert response.json()["code"] == "throttled"
+
+
+def _login_request(email: str, address: str) -> Request:
+    raw = APIRequestFactory().post("/api/auth/login", {"email": email}, format="json", REMOTE_ADDR=address)
+    request = Request(raw, parsers=[JSONParser()])
+    request.user = AnonymousUser()
+    return request
+
+
+def test_login_guesses_in_flight_hold_their_slots_so_a_burst_cannot_overshoot(customer, rates):
+    # Guesses sent at once, to any number of servers, are checked before any failure is recorded.
+    rates(login="3/hour")
+    in_flight = [_login_request(customer.email, f"10.3.0.{n}") for n in range(4)]
+
+    allowed = [LoginFailureThrottle().allow_request(request, None) for request in in_flight]
+
+    assert allowed == [True, True, True, False]
+    login_attempt_release(in_flight[0])
+    assert LoginFailureThrottle().allow_request(_login_request(customer.email, "10.3.0.9"), None)
+
+
+def test_successful_password_changes_leave_no_slot_taken(customer, customer_client, rates):
+    rates(login="2/hour")
+    password = DEFAULT_PASSWORD
+    for new_password in (STRONG, "Second-Lantern-82"):
+        response = customer_client.post(
+            "/api/auth/password", {"current_password": password, "new_password": new_password}
+        )
+        assert response.status_code == 200
+        customer_client.credentials(HTTP_AUTHORIZATION=f"Bearer {response.json()['access']}")
+        password = new_password
+
+    wrong = {"current_password": "Guess-Password-1", "new_password": STRONG}
+
+    assert customer_client.post("/api/auth/password", wrong).status_code == 401
