@@ -260,7 +260,6 @@ def user_password_change(
 
 
 @transaction.atomic
-@transaction.atomic
 def user_delete(*, actor: User, user: User) -> None:
     """Delete an account with its cart, reviews and refresh tokens.
 
