@@ -8,6 +8,7 @@ from django.urls import path
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.test import APIClient
 from rest_framework.views import APIView
 
 from shop.errors import Conflict
@@ -64,6 +65,19 @@ def test_health_reports_503_when_database_is_unreachable(api_client):
 @pytest.mark.parametrize("method", ["get", "post", "delete"])
 def test_unknown_api_route_is_json_404(api_client, method):
     response = getattr(api_client, method)("/api/no-such-thing/42")
+
+    assert response.status_code == 404
+    assert response.json() == {"error": "Not found", "code": "not_found"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_unknown_api_route_is_json_404_for_unsafe_methods_without_csrf_cookie(method):
+    # Found by the schema fuzzer: an id that is not a number (/api/blogs/%C2%84) matched no route and
+    # the catch-all answered Django's HTML "CSRF cookie not set" 403 instead of the JSON 404.
+    client = APIClient(enforce_csrf_checks=True)
+
+    response = getattr(client, method)("/api/blogs/%C2%84", {"title": "x"}, format="json")
 
     assert response.status_code == 404
     assert response.json() == {"error": "Not found", "code": "not_found"}
