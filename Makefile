@@ -13,7 +13,7 @@ REQUIREMENTS := requirements-dev.txt
 STAMP := $(VENV)/.installed
 endif
 
-.PHONY: install run test lint format bench bench-checkout
+.PHONY: install run test lint format fuzz bench bench-checkout
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ run: install
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Schemathesis against a live server: every operation of /api/schema/, as an admin and as a customer
+# (fuzz/). `make test` leaves it out; CI runs it with FUZZ_MAX_EXAMPLES=10.
+FUZZ_MAX_EXAMPLES ?= 100
+fuzz: install
+	FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) $(BIN)/pytest fuzz -m fuzz -s $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
