@@ -1,5 +1,12 @@
-urlpatterns = []
+from assistant.views import ChatView
+from shop.routing import api_route
+
+urlpatterns = [
+    api_route("assistant/chat", ChatView.as_view(), "assistant-chat"),
+    # The storefront's original path (sic).
+    api_route("opnai/chat", ChatView.as_view(), "assistant-chat-alias"),
+]
 
 
 def register(router):
-    """This app has no router routes yet."""
+    """The assistant has plain routes only."""

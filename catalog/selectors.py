@@ -104,6 +104,14 @@ def product_search(*, query: str, limit: int) -> QuerySet[Product]:
     return products_matching_any(Product.objects.filter(is_disabled=False), query)[:limit]
 
 
+def product_highlights(*, limit: int) -> QuerySet[Product]:
+    """Active products to show when nothing else was asked for: trending first, newest first.
+
+    The order walks the `product_active_trending` index backwards, so it stays cheap on a large catalog.
+    """
+    return Product.objects.filter(is_disabled=False).order_by("-is_trending", "-id")[:limit]
+
+
 def product_filter_text(*, products: QuerySet[Product], query: str) -> QuerySet[Product]:
     """`products` containing every word of `query` (the list's `q` filter)."""
     return products_matching_all(products, query)

@@ -2,6 +2,7 @@
 
 from accounts.models import User
 from catalog.models import Product
+from orders import demo_requests
 from orders.models import Order, OrderStatus
 from orders.services.lines import OrderLine
 from orders.services.orders import Shipping, order_fulfilment_update, order_place, order_status_change
@@ -26,6 +27,10 @@ ORDERS = [
 
 
 def seed() -> str:
+    return f"{_orders_seed()}; {demo_requests.seed()}"
+
+
+def _orders_seed() -> str:
     emails = [email for email, _, _ in CUSTOMERS]
     if Order.objects.filter(user__email__in=emails).exists():
         return "demo orders already there"

@@ -1,8 +1,21 @@
+from collections.abc import Mapping
+
 from django_countries.serializer_fields import CountryField
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.models import Product
-from orders.models import Cart, CartItem, Order, OrderItem, OrderStatus
+from orders.models import (
+    Cart,
+    CartItem,
+    Order,
+    OrderItem,
+    OrderStatus,
+    ProductRequest,
+    ProductRequestStatus,
+    QuoteRequest,
+    QuoteRequestStatus,
+)
 from orders.services.lines import OrderLine
 from orders.services.orders import Shipping
 
@@ -212,3 +225,182 @@ class OrderUpdatedSerializer(serializers.Serializer):
     message = serializers.CharField()
     order_id = serializers.IntegerField()
     order = OrderOutputSerializer()
+
+
+# --- Quote requests and custom-product requests --------------------------------
+
+MAX_REQUEST_QUANTITY = 1_000_000
+MAX_QUOTE_ITEMS = 50
+# JavaScript's `toISOString()` sends dates as midnight UTC datetimes.
+DATE_INPUT_FORMATS = ["iso-8601", "%Y-%m-%dT%H:%M:%S.%fZ", "%Y-%m-%dT%H:%M:%SZ"]
+
+
+def _optional_text(max_length: int) -> serializers.CharField:
+    return serializers.CharField(max_length=max_length, required=False, allow_blank=True, default="")
+
+
+class QuoteItemInputSerializer(serializers.Serializer):
+    product_id = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_REQUEST_QUANTITY)
+
+
+class QuoteRequestInputSerializer(serializers.Serializer):
+    full_name = serializers.CharField(max_length=150)
+    email = serializers.EmailField(max_length=254)
+    phone = _optional_text(40)
+    country = _optional_text(100)
+    city = _optional_text(120)
+    address = _optional_text(300)
+    message = _optional_text(5000)
+    items = QuoteItemInputSerializer(many=True, help_text=f"1 to {MAX_QUOTE_ITEMS} lines.")
+
+    def validate_items(self, items):
+        # Checked here rather than with allow_empty/max_length so the error names `items` itself.
+        if not items:
+            raise serializers.ValidationError("At least one item is required.")
+        if len(items) > MAX_QUOTE_ITEMS:
+            raise serializers.ValidationError(f"At most {MAX_QUOTE_ITEMS} items.")
+        return items
+
+
+class RequestCreatedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    message = serializers.CharField()
+
+
+class QuoteRequestStatusInputSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=QuoteRequestStatus.choices)
+
+    def to_internal_value(self, data):
+        # The storefront of seed 002 sends upper-case statuses ("IN_PROGRESS").
+        if isinstance(data, Mapping) and isinstance(data.get("status"), str):
+            data = {**data, "status": data["status"].strip().lower()}
+        return super().to_internal_value(data)
+
+
+class OkSerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+
+
+class AttachmentOutputSerializer(serializers.Serializer):
+    url = serializers.CharField(source="file_url")
+    public_id = serializers.CharField(source="file_public_id")
+    mime_type = serializers.CharField(source="file_mime_type")
+    size_bytes = serializers.IntegerField(source="file_size")
+    file_name = serializers.CharField()
+    uploaded_at = serializers.DateTimeField(source="created_at")
+
+
+@extend_schema_field(AttachmentOutputSerializer)
+class AttachmentField(serializers.Field):
+    """The stored file of a note or request, or null when there is none."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        if not value.has_file:
+            return None
+        return AttachmentOutputSerializer(value).data
+
+
+class RequestNoteOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    author_id = serializers.IntegerField(allow_null=True)
+    author_email = serializers.CharField()
+    content = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    attachment = AttachmentField()
+
+
+class QuoteRequestItemOutputSerializer(serializers.Serializer):
+    product_id = serializers.IntegerField(allow_null=True)
+    quantity = serializers.IntegerField()
+    product_name = serializers.CharField()
+    product_slug = serializers.CharField()
+    unit_price = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=True)
+
+
+class QuoteRequestOutputSerializer(serializers.ModelSerializer):
+    items = QuoteRequestItemOutputSerializer(many=True)
+    notes = RequestNoteOutputSerializer(many=True)
+
+    class Meta:
+        model = QuoteRequest
+        fields = [
+            "id",
+            "full_name",
+            "email",
+            "phone",
+            "country",
+            "city",
+            "address",
+            "message",
+            "status",
+            "quoted_at",
+            "items",
+            "notes",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class QuoteRequestNoteInputSerializer(serializers.Serializer):
+    content = serializers.CharField(max_length=10_000)
+    pdf = serializers.FileField(required=False, help_text="A PDF quote; checked by content.")
+
+
+class ProductRequestInputSerializer(serializers.Serializer):
+    full_name = serializers.CharField(max_length=150)
+    email = serializers.EmailField(max_length=254)
+    phone = _optional_text(40)
+    company = _optional_text(150)
+    country = _optional_text(100)
+    city = _optional_text(120)
+    description = serializers.CharField(min_length=5, max_length=8000)
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_REQUEST_QUANTITY, default=1)
+    desired_deadline = serializers.DateField(
+        required=False, allow_null=True, default=None, input_formats=DATE_INPUT_FORMATS
+    )
+    budget = _optional_text(120)
+    reference_url = serializers.URLField(max_length=500, required=False, allow_blank=True, default="")
+    image = serializers.FileField(required=False, help_text="JPEG, PNG, WebP or PDF; checked by content.")
+
+
+class ProductRequestStatusInputSerializer(QuoteRequestStatusInputSerializer):
+    status = serializers.ChoiceField(choices=ProductRequestStatus.choices)
+
+
+class ProductRequestOutputSerializer(serializers.ModelSerializer):
+    reference_image = AttachmentField()
+    notes = RequestNoteOutputSerializer(many=True)
+
+    class Meta:
+        model = ProductRequest
+        fields = [
+            "id",
+            "full_name",
+            "email",
+            "phone",
+            "company",
+            "country",
+            "city",
+            "description",
+            "quantity",
+            "desired_deadline",
+            "budget",
+            "reference_url",
+            "reference_image",
+            "status",
+            "answered_at",
+            "notes",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ProductRequestNoteInputSerializer(serializers.Serializer):
+    content = serializers.CharField(max_length=10_000)
+    file = serializers.FileField(required=False, help_text="An image or PDF; checked by content.")

@@ -12,3 +12,5 @@ urlpatterns = [
 
 def register(router):
     router.register("orders", views.OrderViewSet, basename="order")
+    router.register("quote-requests", views.QuoteRequestViewSet, basename="quote-request")
+    router.register("product-requests", views.ProductRequestViewSet, basename="product-request")

@@ -193,6 +193,8 @@ SPECTACULAR_SETTINGS = {
     # Several apps have a `status` field; name each enum after its owner so they never collide.
     "ENUM_NAME_OVERRIDES": {
         "OrderStatusEnum": "orders.models.OrderStatus",
+        "QuoteRequestStatusEnum": "orders.models.QuoteRequestStatus",
+        "ProductRequestStatusEnum": "orders.models.ProductRequestStatus",
     },
     "SCHEMA_PATH_PREFIX": r"/api/",
     "PREPROCESSING_HOOKS": ["shop.schema.drop_optional_slash_duplicates"],
@@ -220,6 +222,7 @@ OPENAI_API_KEY = env("OPENAI_API_KEY", default="")
 OPENAI_MODEL = env("OPENAI_MODEL", default="gpt-4o-mini")
 OPENAI_BASE_URL = env("OPENAI_BASE_URL", default="") or None
 OPENAI_TIMEOUT_SECONDS = env.float("OPENAI_TIMEOUT_SECONDS", default=20.0)
+ASSISTANT_TOOLS = env.bool("ASSISTANT_TOOLS", default=True)
 
 # --- Files --------------------------------------------------------------------
 

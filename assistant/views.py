@@ -1,0 +1,41 @@
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import UserRateThrottle
+from rest_framework.views import APIView
+
+from assistant.serializers import ChatInputSerializer, ChatOutputSerializer
+from assistant.services import ChatMessage, assistant_reply
+
+
+class AssistantThrottle(UserRateThrottle):
+    """Chat turns per user or per IP: `THROTTLE_ASSISTANT` (default 20/min). Each one costs a model call."""
+
+    scope = "assistant"
+
+
+class ChatView(APIView):
+    parser_classes = [JSONParser]
+    permission_classes = [AllowAny]
+    throttle_classes = [AssistantThrottle]
+
+    @extend_schema(
+        summary="Ask the shopping assistant (anyone, throttled)",
+        request=ChatInputSerializer,
+        responses={
+            200: ChatOutputSerializer,
+            501: OpenApiResponse(description="OPENAI_API_KEY is not set"),
+            502: OpenApiResponse(description="The model's API failed or timed out"),
+        },
+    )
+    def post(self, request):
+        serializer = ChatInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if "prompt" in data:
+            messages = [ChatMessage(role="user", content=data["prompt"])]
+        else:
+            messages = [ChatMessage(role=message["role"], content=message["content"]) for message in data["messages"]]
+        reply = assistant_reply(messages=messages, temperature=data["temperature"], max_tokens=data["max_tokens"])
+        return Response({"message": {"role": "assistant", "content": reply.content}, "raw": reply.raw})
