@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from assistant.tests.conftest import FakeChatServer
 from fuzz.identities import ROLES, THROWAWAY
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,7 +53,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _server_env(workdir: Path) -> dict[str, str]:
+def _server_env(workdir: Path, openai_url: str) -> dict[str, str]:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "fuzz.settings",
@@ -65,9 +66,12 @@ def _server_env(workdir: Path) -> dict[str, str]:
         # One token for the whole run, however long `make fuzz` takes.
         "JWT_ACCESS_MINUTES": "1440",
         "LOG_LEVEL": "ERROR",
-        # Outside services off: uploads go to local media, the assistant answers 501.
+        # Uploads go to local media; the assistant talks to a local fake of the chat-completions API, so
+        # its whole path (catalog search on the fuzzed question, the model's answer) runs.
         "CLOUDINARY_URL": "",
-        "OPENAI_API_KEY": "",
+        "OPENAI_API_KEY": "sk-fuzz",
+        "OPENAI_BASE_URL": openai_url,
+        "OPENAI_TIMEOUT_SECONDS": "10",
         "REDIS_URL": "",
     }
 
@@ -86,9 +90,9 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
         if process.poll() is not None:
             pytest.fail(f"The fuzz server exited:\n{log.read_text()}", pytrace=False)
         try:
-            if requests.get(f"{url}/api/health", timeout=2).status_code == 200:
+            if requests.get(f"{url}/api/health", timeout=5).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or still booting
             pass
         time.sleep(0.2)
     pytest.fail(f"The fuzz server did not answer within 60s:\n{log.read_text()}", pytrace=False)
@@ -103,7 +107,9 @@ def _login(url: str, email: str, password: str) -> str:
 @pytest.fixture(scope="session")
 def fuzz_server(tmp_path_factory) -> FuzzServer:
     workdir = tmp_path_factory.mktemp("fuzz", numbered=False)
-    env = _server_env(workdir)
+    openai = FakeChatServer()
+    openai.start()
+    env = _server_env(workdir, openai.base_url)
     passwords = {role: secrets.token_urlsafe(16) for role in ROLES}
     _manage("migrate", "--noinput", env=env)
     _manage("flush", "--noinput", env=env)
@@ -131,6 +137,7 @@ def fuzz_server(tmp_path_factory) -> FuzzServer:
     finally:
         process.terminate()
         process.wait(timeout=30)
+        openai.stop()
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
