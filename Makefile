@@ -13,7 +13,7 @@ REQUIREMENTS := requirements-dev.txt
 STAMP := $(VENV)/.installed
 endif
 
-.PHONY: install run test lint format fuzz bench bench-checkout
+.PHONY: install run test lint format fuzz bench bench-catalog bench-checkout
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,12 +49,23 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Checkout under load: concurrent buyers against gunicorn, then a stock audit. Use it with
-# DATABASE_URL=mysql://... (SQLite serialises writers); BENCH_ARGS="--buyers 80 --rounds 10".
-bench: bench-checkout
+# Not part of `make test`. Both run against DATABASE_URL (default MariaDB shop_bench).
+BENCH_DATABASE_URL := $(or $(DATABASE_URL),mysql://root@127.0.0.1:3306/shop_bench)
+bench: bench-catalog bench-checkout
 
-bench-checkout: install
-	$(BIN)/python manage.py migrate --noinput
-	DEBUG=false SECRET_KEY=$${SECRET_KEY:-bench-only-secret-key-never-in-production} ALLOWED_HOSTS=127.0.0.1 \
+# FLUSHES the database, fills it with BENCH_PRODUCTS products, serves it with gunicorn and
+# loads it with wrk. `make bench-catalog BENCH_MODE=scaling` compares 10k and 200k products.
+bench-catalog:
+	@command -v wrk >/dev/null 2>&1 || apt-get install -y wrk || (apt-get update && apt-get install -y wrk)
+	$(MAKE) install DATABASE_URL=$(BENCH_DATABASE_URL)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/run.py $(BENCH_MODE)
+
+# Checkout under load: concurrent buyers against gunicorn, then a stock audit
+# (BENCH_ARGS="--buyers 80 --rounds 10"). It cleans up the products and buyers it made.
+bench-checkout:
+	$(MAKE) install DATABASE_URL=$(BENCH_DATABASE_URL)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --noinput
+	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=false \
+	SECRET_KEY=$${SECRET_KEY:-bench-only-secret-key-never-in-production} ALLOWED_HOSTS=127.0.0.1 \
 	SECURE_SSL_REDIRECT=false LOG_LEVEL=ERROR THROTTLE_USER=1000000/min \
 	$(BIN)/python manage.py bench_checkout --serve $(BENCH_ARGS)

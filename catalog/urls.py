@@ -12,3 +12,10 @@ def register(router):
     router.register("categories", views.CategoryViewSet, basename="category")
     router.register("offers", views.OfferViewSet, basename="offer")
     router.register("reviews", views.ReviewViewSet, basename="review")
+
+
+# Product import and export: plain routes, matched before the router's /products/<id>.
+urlpatterns += [
+    api_route("products/import", views.ProductImportView.as_view(), "product-import"),
+    api_route("products/export", views.ProductExportView.as_view(), "product-export"),
+]

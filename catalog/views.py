@@ -1,11 +1,17 @@
 import json
+import tempfile
 
 from django.conf import settings
+from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAdminUser, IsAuthenticated
 from rest_framework.response import Response
@@ -37,9 +43,17 @@ from catalog.serializers import (
 )
 from catalog.services.categories import category_create, category_delete, category_update
 from catalog.services.offers import offer_create, offer_delete, offer_update
+from catalog.services.product_export import (
+    CSV_CONTENT_TYPE,
+    XLSX_CONTENT_TYPE,
+    product_export_csv_chunks,
+    product_export_xlsx,
+)
+from catalog.services.product_import import product_import
+from catalog.services.product_import_rows import import_format
 from catalog.services.products import product_create, product_delete, product_update
 from catalog.services.reviews import review_create, review_delete
-from shop.errors import DomainError, InvalidInput
+from shop.errors import DomainError, FileTooLarge, InvalidInput
 from shop.media import image_store
 from shop.pagination import PagePagination
 from shop.serializers import MessageSerializer
@@ -376,3 +390,87 @@ class UploadImagesView(APIView):
         if not uploaded:
             raise InvalidInput("No file could be uploaded.", field="files", extra={"uploaded": [], "failed": failed})
         return Response({"uploaded": uploaded, "failed": failed})
+
+
+# --- Product import and export -------------------------------------------------
+# Staff move the whole catalog in and out as CSV or XLSX (catalog/services/product_import.py).
+
+
+class ProductImportInputSerializer(drf_serializers.Serializer):
+    file = drf_serializers.FileField(help_text="A .csv (UTF-8) or .xlsx file with the import_products columns.")
+    dry_run = drf_serializers.BooleanField(default=False, help_text="Check and count everything, write nothing.")
+
+
+class ProductImportErrorSerializer(drf_serializers.Serializer):
+    row = drf_serializers.IntegerField(help_text="Line number in the file; the header is line 1.")
+    field = drf_serializers.CharField(allow_null=True)
+    error = drf_serializers.CharField()
+
+
+class ProductImportReportSerializer(drf_serializers.Serializer):
+    created = drf_serializers.IntegerField()
+    updated = drf_serializers.IntegerField()
+    unchanged = drf_serializers.IntegerField(help_text="Rows identical to the stored product, left alone.")
+    errors = ProductImportErrorSerializer(many=True)
+    dry_run = drf_serializers.BooleanField()
+
+
+class ProductImportView(APIView):
+    permission_classes = [IsAdminUser]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        operation_id="products_import",
+        request={"multipart/form-data": ProductImportInputSerializer},
+        responses={200: ProductImportReportSerializer},
+        description="Upsert products from a CSV or XLSX file (by sku, else slug). Bad rows are reported, "
+        "the others imported. 415 not .csv/.xlsx, 413 larger than PRODUCT_IMPORT_MAX_MB, 400 empty or unreadable.",
+    )
+    def post(self, request):
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise InvalidInput("Send the file in the multipart field 'file'.", field="file")
+        import_format(upload.name)
+        if upload.size > settings.PRODUCT_IMPORT_MAX_MB * 1024 * 1024:
+            raise FileTooLarge(f"File is larger than {settings.PRODUCT_IMPORT_MAX_MB} MB.", field="file")
+        if upload.size == 0:
+            raise InvalidInput("The file is empty.", field="file")
+        options = ProductImportInputSerializer(data=request.data)
+        options.is_valid(raise_exception=True)
+        report = product_import(file=upload, filename=upload.name, dry_run=options.validated_data["dry_run"])
+        return Response(ProductImportReportSerializer(report.as_dict()).data)
+
+
+class _IgnoreFormatQueryParam(DefaultContentNegotiation):
+    """`?format=` names the export's file type here, not DRF's renderer; errors stay JSON."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class ProductExportView(APIView):
+    permission_classes = [IsAdminUser]
+    content_negotiation_class = _IgnoreFormatQueryParam
+
+    @extend_schema(
+        operation_id="products_export",
+        parameters=[
+            OpenApiParameter("format", str, enum=["csv", "xlsx"], default="csv", description="File type."),
+        ],
+        responses={(200, "text/csv"): OpenApiTypes.BINARY, (200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY},
+        description="Every product (disabled ones too) in the import's format, re-importable as is. CSV streams.",
+    )
+    def get(self, request):
+        export_format = request.query_params.get("format", "csv")
+        if export_format not in ("csv", "xlsx"):
+            raise InvalidInput("format must be csv or xlsx.", field="format")
+        filename = f"products-{timezone.now():%Y%m%d-%H%M%S}.{export_format}"
+        if export_format == "csv":
+            response = StreamingHttpResponse(product_export_csv_chunks(), content_type=CSV_CONTENT_TYPE)
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+            return response
+        # openpyxl writes a zip, which needs a seekable file: spool to disk past 16 MB.
+        workbook = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 (FileResponse closes it)
+        product_export_xlsx(stream=workbook)
+        workbook.seek(0)
+        return FileResponse(workbook, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)

@@ -1,5 +1,14 @@
-urlpatterns = []
+from payments import views
+from shop.routing import api_route
+
+urlpatterns = [
+    api_route(r"orders/(?P<order_id>\d+)/payments", views.OrderPaymentListView.as_view(), "order-payments"),
+    api_route("statistics/profit", views.ProfitView.as_view(), "statistics-profit"),
+    api_route("statistics/product-sales", views.ProductSalesView.as_view(), "statistics-product-sales"),
+    api_route("statistics/category-sales", views.CategorySalesView.as_view(), "statistics-category-sales"),
+    api_route("statistics/sales", views.SalesView.as_view(), "statistics-sales"),
+]
 
 
 def register(router):
-    """This app has no router routes yet."""
+    router.register("payments", views.PaymentViewSet, basename="payment")

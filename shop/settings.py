@@ -213,6 +213,7 @@ SHOP_NAME = env("SHOP_NAME", default="Demo Shop")
 SHOP_CURRENCY = env("SHOP_CURRENCY", default="USD")
 PRODUCT_MAX_IMAGES = env.int("PRODUCT_MAX_IMAGES", default=4)
 MAX_UPLOAD_MB = env.int("MAX_UPLOAD_MB", default=5)
+PRODUCT_IMPORT_MAX_MB = env.int("PRODUCT_IMPORT_MAX_MB", default=20)
 MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)
 
 CLOUDINARY_URL = env("CLOUDINARY_URL", default="")

@@ -1,0 +1,126 @@
+"""Product export in the import's own format, so an export re-imports as it is.
+
+Products are read in primary-key order a chunk at a time (keyset pagination, three
+queries per chunk), which keeps memory flat and lets the CSV stream to the client.
+"""
+
+import csv
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from catalog.models import Category, Product, ProductImage
+from catalog.services.product_import_rows import COLUMNS, LIST_SEPARATOR
+
+EXPORT_CHUNK_SIZE = 2000
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+_VALUE_FIELDS = (
+    "name",
+    "slug",
+    "sku",
+    "description",
+    "description_full",
+    "price",
+    "cost_price",
+    "quantity",
+    "colors",
+    "sizes",
+    "materials",
+    "image_cover",
+    "is_trending",
+    "is_disabled",
+)
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(str(item) for item in value)
+    return str(value)
+
+
+def product_export_rows(*, chunk_size: int = EXPORT_CHUNK_SIZE) -> Iterator[list]:
+    """One row of values per product (disabled ones included), in id order, without the header."""
+    category_names = dict(Category.objects.values_list("id", "name"))
+    through = Product.categories.through
+    last_id = 0
+    while True:
+        products = list(Product.objects.filter(pk__gt=last_id).order_by("pk").values("id", *_VALUE_FIELDS)[:chunk_size])
+        if not products:
+            return
+        ids = [product["id"] for product in products]
+        categories: dict[int, list[str]] = {}
+        for product_id, category_id in through.objects.filter(product_id__in=ids).values_list(
+            "product_id", "category_id"
+        ):
+            categories.setdefault(product_id, []).append(category_names[category_id])
+        images: dict[int, list[str]] = {}
+        for product_id, url in (
+            ProductImage.objects.filter(product_id__in=ids)
+            .order_by("product_id", "position", "id")
+            .values_list("product_id", "url")
+        ):
+            images.setdefault(product_id, []).append(url)
+        for product in products:
+            product["category"] = sorted(categories.get(product["id"], []))
+            product["images"] = images.get(product["id"], [])
+            yield [product[column] for column in COLUMNS]
+        last_id = ids[-1]
+
+
+class _Echo:
+    """A file-like object whose write returns the line, so csv.writer can feed a streaming response."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def product_export_csv_chunks() -> Iterator[bytes]:
+    """The catalog as UTF-8 CSV, one encoded line at a time."""
+    writer = csv.writer(_Echo())
+    yield writer.writerow(COLUMNS).encode("utf-8")
+    for row in product_export_rows():
+        yield writer.writerow([_cell(value) for value in row]).encode("utf-8")
+
+
+def product_export_csv(*, stream) -> int:
+    """Write the catalog as CSV to a text stream; returns the number of products written."""
+    writer = csv.writer(stream)
+    writer.writerow(COLUMNS)
+    count = 0
+    for row in product_export_rows():
+        writer.writerow([_cell(value) for value in row])
+        count += 1
+    return count
+
+
+def product_export_xlsx(*, stream: BinaryIO) -> int:
+    """Write the catalog as an XLSX workbook to a binary stream; returns the number of products written."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("products")
+    sheet.append(COLUMNS)
+    count = 0
+    for row in product_export_rows():
+        sheet.append([_xlsx_value(sheet, value, WriteOnlyCell) for value in row])
+        count += 1
+    workbook.save(stream)
+    return count
+
+
+def _xlsx_value(sheet, value, cell_class):
+    """Numbers and booleans stay typed for spreadsheet users; lists are joined as in CSV."""
+    if isinstance(value, list):
+        value = LIST_SEPARATOR.join(value)
+    if isinstance(value, str) and value.startswith("="):
+        # openpyxl would store a string starting with "=" as a formula: keep it text.
+        cell = cell_class(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value

@@ -1,0 +1,371 @@
+"""Reading an import file and validating its rows, for `catalog.services.product_import`.
+
+CSV (UTF-8, with or without BOM) or XLSX (openpyxl, read-only); every cell becomes a
+string and goes through the same parsers, so both formats follow the same rules.
+Rows are validated in plain Python: a serializer per row would cost more than the
+database work of the whole import.
+"""
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import PurePath
+from typing import BinaryIO
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
+from django.utils.text import slugify
+
+from catalog.models import Product
+from shop.errors import InvalidInput, UnsupportedMediaType
+
+COLUMNS = (
+    "name",
+    "slug",
+    "sku",
+    "description",
+    "description_full",
+    "price",
+    "cost_price",
+    "quantity",
+    "category",
+    "colors",
+    "sizes",
+    "materials",
+    "image_cover",
+    "images",
+    "is_trending",
+    "is_disabled",
+)
+REQUIRED_COLUMNS = ("name", "price")
+LIST_SEPARATOR = "|"
+FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
+
+# Columns that map one-to-one onto a Product field; `category` and `images` live in other tables.
+_PRODUCT_FIELDS = tuple(column for column in COLUMNS if column not in ("category", "images"))
+# Written from a row's values; slug and sku are matched on, then set by the importer itself.
+ROW_VALUE_FIELDS = tuple(column for column in _PRODUCT_FIELDS if column not in ("slug", "sku"))
+_MONEY_LIMIT = Decimal(10) ** 10  # DecimalField(max_digits=12, decimal_places=2)
+_CENT = Decimal("0.01")
+_QUANTITY_MAX = 2_147_483_647
+_TRUE = {"true", "1", "yes", "y", "t", "on"}
+_FALSE = {"false", "0", "no", "n", "f", "off", ""}
+_URL = re.compile(r"(https?://|/)\S*\Z")
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[dict] = field(default_factory=list)
+    dry_run: bool = False
+
+    def error_add(self, line: int, column: str | None, message: str) -> None:
+        self.errors.append({"row": line, "field": column, "error": message})
+
+    def as_dict(self) -> dict:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "errors": self.errors,
+            "dry_run": self.dry_run,
+        }
+
+
+# --- Reading ------------------------------------------------------------------
+
+
+def import_format(filename: str) -> str:
+    """ "csv" or "xlsx" from the file name; raises UnsupportedMediaType (415) for anything else."""
+    suffix = PurePath(filename or "").suffix.lower()
+    if suffix not in FORMATS:
+        raise UnsupportedMediaType("Only .csv and .xlsx files can be imported.", field="file")
+    return FORMATS[suffix]
+
+
+@dataclass
+class Table:
+    columns: list[str]
+    total: int | None
+    # (line number in the file, cells as strings) for every data row.
+    records: Iterator[tuple[int, list[str]]]
+
+
+def _header_read(cells: list[str]) -> list[str]:
+    columns = [cell.strip().lower().replace(" ", "_") for cell in cells]
+    while columns and not columns[-1]:
+        columns.pop()
+    if not columns:
+        raise InvalidInput("The file is empty.", field="file")
+    unknown = [column for column in columns if column not in COLUMNS]
+    if unknown:
+        raise InvalidInput(f"Unknown columns: {', '.join(unknown)}.", field="file")
+    duplicated = sorted({column for column in columns if columns.count(column) > 1})
+    if duplicated:
+        raise InvalidInput(f"Duplicated columns: {', '.join(duplicated)}.", field="file")
+    missing = [column for column in REQUIRED_COLUMNS if column not in columns]
+    if missing:
+        raise InvalidInput(f"Missing columns: {', '.join(missing)}.", field="file")
+    return columns
+
+
+def _csv_table(file: BinaryIO) -> Table:
+    try:
+        # utf-8-sig also reads plain UTF-8; it drops the BOM Excel writes.
+        text = file.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput("The CSV file is not valid UTF-8.", field="file") from None
+    # A first pass in C finds a malformed file before anything is written, and counts rows for the progress bar.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, None)
+        total = sum(1 for record in reader if any(cell.strip() for cell in record))
+    except csv.Error as error:
+        raise InvalidInput(f"The CSV file cannot be read near line {reader.line_num}: {error}.", field="file") from None
+    if header is None:
+        raise InvalidInput("The file is empty.", field="file")
+    columns = _header_read(header)
+
+    def records():
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        next(reader)
+        line = reader.line_num + 1
+        for record in reader:
+            if any(cell.strip() for cell in record):
+                yield line, record
+            line = reader.line_num + 1
+
+    return Table(columns=columns, total=total, records=records())
+
+
+def _xlsx_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _xlsx_table(file: BinaryIO) -> Table:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(file, read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, IndexError, ValueError, OSError, SyntaxError):
+        raise InvalidInput("The XLSX file cannot be read.", field="file") from None
+    if header is None:
+        raise InvalidInput("The file is empty.", field="file")
+    columns = _header_read([_xlsx_cell(value) for value in header])
+    total = sheet.max_row - 1 if sheet.max_row else None
+
+    def records():
+        try:
+            for line, values in enumerate(rows, start=2):
+                cells = [_xlsx_cell(value) for value in values]
+                if any(cell.strip() for cell in cells):
+                    yield line, cells
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError):  # SyntaxError: broken XML
+            raise InvalidInput("The XLSX file cannot be read to the end.", field="file") from None
+        finally:
+            workbook.close()
+
+    return Table(columns=columns, total=total, records=records())
+
+
+# --- Parsing one row ----------------------------------------------------------
+
+
+class _FieldError(ValueError):
+    pass
+
+
+@dataclass
+class Row:
+    line: int
+    name: str
+    sku: str | None
+    slug: str | None  # as given; None when the cell is empty
+    derived_slug: str
+    values: dict  # Product field -> value, for the columns the file has
+    category_refs: list[str] | None
+    image_urls: list[str] | None
+
+    @property
+    def slug_key(self) -> str | None:
+        """The slug this row is matched by: the given one, else (without a SKU) the one derived from its name."""
+        if self.slug:
+            return self.slug
+        return None if self.sku else self.derived_slug
+
+
+def _text(raw: str, max_length: int | None = None) -> str:
+    value = raw.strip()
+    if max_length and len(value) > max_length:
+        raise _FieldError(f"At most {max_length} characters.")
+    return value
+
+
+def _money(raw: str, *, required: bool) -> Decimal | None:
+    raw = raw.strip()
+    if not raw:
+        if required:
+            raise _FieldError("This field is required.")
+        return None
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise _FieldError("Enter a number.") from None
+    if not value.is_finite():
+        raise _FieldError("Enter a number.")
+    if value < 0:
+        raise _FieldError("Must be zero or more.")
+    if value >= _MONEY_LIMIT:
+        raise _FieldError("Too large.")
+    if value != value.quantize(_CENT):
+        raise _FieldError("At most 2 decimal places.")
+    return value.quantize(_CENT)
+
+
+def _quantity(raw: str) -> int:
+    raw = raw.strip()
+    if not raw:
+        raise _FieldError("This field is required.")
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise _FieldError("Enter a whole number.") from None
+    if not value.is_finite() or value != value.to_integral_value():
+        raise _FieldError("Enter a whole number.")
+    if not 0 <= value <= _QUANTITY_MAX:
+        raise _FieldError(f"Must be between 0 and {_QUANTITY_MAX}.")
+    return int(value)
+
+
+def _boolean(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise _FieldError("Enter true or false.")
+
+
+def _list(raw: str, max_length: int | None = None) -> list[str]:
+    """`a | b|a` -> ["a", "b"]: stripped, empty parts and repeats dropped, order kept."""
+    if not raw:
+        return []
+    items = list(dict.fromkeys(filter(None, [part.strip() for part in raw.split(LIST_SEPARATOR)])))
+    if max_length and items and max(map(len, items)) > max_length:
+        raise _FieldError(f"Each value at most {max_length} characters.")
+    return items
+
+
+def _url(raw: str) -> str:
+    value = _text(raw, 500)
+    if value and not _URL.match(value):
+        raise _FieldError("Enter an http(s) URL or a path starting with /.")
+    return value
+
+
+def _urls(raw: str) -> list[str]:
+    urls = [_url(item) for item in _list(raw)]
+    if len(urls) > settings.PRODUCT_MAX_IMAGES:
+        raise _FieldError(f"At most {settings.PRODUCT_MAX_IMAGES} images.")
+    return urls
+
+
+def _slug(raw: str) -> str | None:
+    value = _text(raw, 220)
+    if not value:
+        return None
+    try:
+        validate_slug(value)
+    except ValidationError:
+        raise _FieldError("Letters, numbers, underscores or hyphens only.") from None
+    return value
+
+
+def _sku(raw: str) -> str | None:
+    return _text(raw, 64) or None
+
+
+def _name(raw: str) -> str:
+    value = _text(raw, 200)
+    if not value:
+        raise _FieldError("This field is required.")
+    return value
+
+
+_PARSERS: dict[str, Callable[[str], object]] = {
+    "name": _name,
+    "slug": _slug,
+    "sku": _sku,
+    "description": _text,
+    "description_full": _text,
+    "price": lambda raw: _money(raw, required=True),
+    "cost_price": lambda raw: _money(raw, required=False),
+    "quantity": _quantity,
+    "category": lambda raw: _list(raw, 120),
+    "colors": lambda raw: _list(raw, 60),
+    "sizes": lambda raw: _list(raw, 60),
+    "materials": lambda raw: _list(raw, 60),
+    "image_cover": _url,
+    "images": _urls,
+    "is_trending": _boolean,
+    "is_disabled": _boolean,
+}
+
+
+# As catalog.services.slugs: room at the end of a slug for a "-<n>" suffix.
+_SLUG_BASE_LENGTH = Product._meta.get_field("slug").max_length - 8
+
+
+def slug_from_name(name: str) -> str:
+    return slugify(name)[:_SLUG_BASE_LENGTH].strip("-") or "product"
+
+
+def row_parse(line: int, columns: list[str], cells: list[str], report: ImportReport) -> Row | None:
+    if len(cells) < len(columns):
+        cells = [*cells, *[""] * (len(columns) - len(cells))]
+    failed = False
+    parsed: dict[str, object] = {}
+    for column, cell in zip(columns, cells, strict=False):
+        try:
+            parsed[column] = _PARSERS[column](cell)
+        except _FieldError as error:
+            report.error_add(line, column, str(error))
+            failed = True
+    if failed:
+        return None
+    values = {column: parsed[column] for column in ROW_VALUE_FIELDS if column in parsed}
+    return Row(
+        line=line,
+        name=parsed["name"],
+        sku=parsed.get("sku"),
+        slug=parsed.get("slug"),
+        derived_slug=slug_from_name(parsed["name"]),
+        values=values,
+        category_refs=parsed.get("category"),
+        image_urls=parsed.get("images"),
+    )
+
+
+def table_read(file: BinaryIO, filename: str) -> Table:
+    if import_format(filename) == "xlsx":
+        return _xlsx_table(file)
+    return _csv_table(file)

@@ -1,0 +1,243 @@
+"""Sales statistics, aggregated by the database over the lines of paid-or-later orders.
+
+Revenue is the sum of line totals (net of discounts), cost the sum of the `unit_cost`
+snapshots times quantities. Each function runs a fixed number of queries; Python only
+shapes the aggregated rows (percentages, missing periods), never loops over orders.
+"""
+
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, Max, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce, TruncDay, TruncMonth, TruncWeek
+from django.utils import timezone
+
+from orders.models import PAID_OR_LATER, OrderItem
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+HUNDRED = Decimal("100")
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+INTERVALS = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}
+UNCATEGORISED = "Uncategorised"
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
+
+
+def sold_items(*, date_from: date | None = None, date_to: date | None = None) -> QuerySet[OrderItem]:
+    """Lines of paid-or-later orders placed between the two days, both included."""
+    items = OrderItem.objects.filter(order__status__in=PAID_OR_LATER)
+    if date_from:
+        items = items.filter(order__created_at__gte=_day_start(date_from))
+    if date_to and date_to < date.max:
+        items = items.filter(order__created_at__lt=_day_start(date_to + timedelta(days=1)))
+    return items
+
+
+def _cents(amount: Decimal) -> Decimal:
+    # SQLite hands back sums without their scale ("300"); every caller sees "300.00".
+    return amount.quantize(CENT)
+
+
+def _money_sum(field) -> Coalesce:
+    return Coalesce(Sum(field, output_field=MONEY), Value(ZERO), output_field=MONEY)
+
+
+def _percentages(amounts: list[Decimal]) -> list[Decimal]:
+    """Shares of the total to 0.01, the rounding drift given to the largest so they sum to 100."""
+    total = sum(amounts, ZERO)
+    if not amounts or total <= 0:
+        return [ZERO for _ in amounts]
+    shares = [(amount * HUNDRED / total).quantize(CENT, rounding=ROUND_HALF_UP) for amount in amounts]
+    largest = max(range(len(amounts)), key=lambda index: amounts[index])
+    shares[largest] += HUNDRED - sum(shares, ZERO)
+    return shares
+
+
+def _share(part: Decimal, total: Decimal) -> Decimal:
+    return (part * HUNDRED / total).quantize(CENT, rounding=ROUND_HALF_UP) if total > 0 else ZERO
+
+
+def statistics_profit(*, date_from: date | None = None, date_to: date | None = None) -> dict:
+    """`{revenue, cost, profit, orders_count, currency}` in one query."""
+    totals = sold_items(date_from=date_from, date_to=date_to).aggregate(
+        revenue=_money_sum("line_total"),
+        cost=_money_sum(ExpressionWrapper(F("unit_cost") * F("quantity"), output_field=MONEY)),
+        orders_count=Count("order_id", distinct=True),
+    )
+    revenue, cost = _cents(totals["revenue"]), _cents(totals["cost"])
+    return {
+        "revenue": revenue,
+        "cost": cost,
+        "profit": revenue - cost,
+        "orders_count": totals["orders_count"],
+        "currency": settings.SHOP_CURRENCY,
+    }
+
+
+def _product_rows(items: QuerySet[OrderItem], *group_by: str) -> QuerySet:
+    """Units and revenue per product, best sellers first.
+
+    A live product is one row even if it was renamed between orders (named as it is
+    now); lines of deleted products have no product_id, so they are grouped by their
+    snapshot name instead.
+    """
+    deleted_name = Case(When(product_id__isnull=True, then=F("product_name")), default=Value(""))
+    return (
+        items.values(*group_by, "product_id", deleted=deleted_name)
+        .annotate(
+            units=Sum("quantity"),
+            revenue=_money_sum("line_total"),
+            name=Coalesce(Max("product__name"), Max("product_name")),
+        )
+        .order_by("-revenue", "-units", "product_id", "deleted")
+    )
+
+
+def _product_entry(row: dict) -> dict:
+    return {
+        "product_id": row["product_id"],
+        "name": row["name"],
+        "units": row["units"],
+        "revenue": _cents(row["revenue"]),
+    }
+
+
+def statistics_product_sales(
+    *, date_from: date | None = None, date_to: date | None = None, limit: int | None = None
+) -> list[dict]:
+    """`[{product_id, name, units, revenue, percentage}]`, best sellers first.
+
+    `percentage` is the product's share of revenue; over the full list they sum to
+    exactly 100. With `limit`, only the top products are returned (two queries).
+    """
+    items = sold_items(date_from=date_from, date_to=date_to)
+    if limit is None:
+        products = [_product_entry(row) for row in _product_rows(items)]
+        for product, share in zip(products, _percentages([p["revenue"] for p in products]), strict=True):
+            product["percentage"] = share
+        return products
+
+    total = items.aggregate(revenue=_money_sum("line_total"))["revenue"]
+    products = [_product_entry(row) for row in _product_rows(items)[:limit]]
+    for product in products:
+        product["percentage"] = _share(product["revenue"], total)
+    return products
+
+
+def statistics_category_sales(*, date_from: date | None = None, date_to: date | None = None) -> list[dict]:
+    """`[{category_id, category, units, revenue, percentage, products: [...]}]` in one query.
+
+    A product in several categories counts in each of them; `percentage` is the
+    category's share of all revenue (summing to 100 unless products sit in several
+    categories), and each product's `percentage` its share of the category. Products with
+    no category, or deleted since, are under "Uncategorised".
+    """
+    rows = _product_rows(
+        sold_items(date_from=date_from, date_to=date_to), "product__categories__id", "product__categories__name"
+    )
+    by_category: dict[int | None, list[dict]] = {}
+    names: dict[int | None, str] = {}
+    revenue_by_product: dict[tuple, Decimal] = {}
+    for row in rows:
+        category_id = row["product__categories__id"]
+        by_category.setdefault(category_id, []).append(row)
+        names[category_id] = row["product__categories__name"] or UNCATEGORISED
+        revenue_by_product[(row["product_id"], row["deleted"])] = row["revenue"]
+    total = sum(revenue_by_product.values(), ZERO)
+
+    categories = []
+    for category_id, category_rows in by_category.items():
+        products = [_product_entry(row) for row in category_rows]
+        revenue = sum((p["revenue"] for p in products), ZERO)
+        for product, share in zip(products, _percentages([p["revenue"] for p in products]), strict=True):
+            product["percentage"] = share
+        categories.append(
+            {
+                "category_id": category_id,
+                "category": names[category_id],
+                "units": sum(p["units"] for p in products),
+                "revenue": revenue,
+                "products": products,
+            }
+        )
+    revenues = [category["revenue"] for category in categories]
+    # When no product sits in two categories the categories split the revenue, and
+    # their shares are made to sum to exactly 100 like the products'.
+    if sum(revenues, ZERO) == total:
+        shares = _percentages(revenues)
+    else:
+        shares = [_share(revenue, total) for revenue in revenues]
+    for category, share in zip(categories, shares, strict=True):
+        category["percentage"] = share
+    categories.sort(key=lambda category: (-category["revenue"], category["category"]))
+    return [_category_keys_in_order(category) for category in categories]
+
+
+def _category_keys_in_order(category: dict) -> dict:
+    keys = ("category_id", "category", "units", "revenue", "percentage", "products")
+    return {key: category[key] for key in keys}
+
+
+def _period_start(moment: date, interval: str) -> date:
+    if interval == "week":
+        return moment - timedelta(days=moment.weekday())
+    if interval == "month":
+        return moment.replace(day=1)
+    return moment
+
+
+def _next_period(start: date, interval: str) -> date:
+    if interval == "day":
+        return start + timedelta(days=1)
+    if interval == "week":
+        return start + timedelta(days=7)
+    return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def statistics_sales(
+    *, interval: str = "day", date_from: date | None = None, date_to: date | None = None
+) -> list[dict]:
+    """`[{period, orders, revenue}]` per day, week (from Monday) or month, oldest first.
+
+    One query grouped with the database's Trunc; periods without sales between the
+    bounds (or the first and last sale) are filled with zeros.
+    """
+    truncate = INTERVALS[interval]
+    rows = (
+        sold_items(date_from=date_from, date_to=date_to)
+        .annotate(period=truncate("order__created_at"))
+        .values("period")
+        .annotate(orders=Count("order_id", distinct=True), revenue=_money_sum("line_total"))
+        .order_by("period")
+    )
+    found = {_as_date(row["period"]): row for row in rows}
+    if not found and not (date_from and date_to):
+        return []
+    first = _period_start(date_from or min(found), interval)
+    last = _period_start(date_to or max(found), interval)
+    series = []
+    period = first
+    while True:
+        row = found.get(period)
+        series.append(
+            {
+                "period": period,
+                "orders": row["orders"] if row else 0,
+                "revenue": _cents(row["revenue"]) if row else ZERO,
+            }
+        )
+        # Stop before stepping, so the last period of year 9999 never steps past date.max.
+        if period >= last:
+            break
+        period = _next_period(period, interval)
+    return series
+
+
+def _as_date(value: datetime | date) -> date:
+    if isinstance(value, datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
