@@ -84,6 +84,17 @@ def test_unknown_api_route_is_json_404_for_unsafe_methods_without_csrf_cookie(me
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/api/reviews/8%0A", "/api/cart/items/%0Ax", "/api/%0A"])
+def test_unknown_api_route_with_a_newline_is_json_404(api_client, url):
+    # Found by the schema fuzzer (content_type_conformance): the catch-all "^.*$" does not match across
+    # a newline, so such a path got Django's HTML 404 page.
+    response = api_client.delete(url)
+
+    assert response.status_code == 404
+    assert response.json() == {"error": "Not found", "code": "not_found"}
+
+
+@pytest.mark.django_db
 def test_unhandled_error_is_plain_json_500_without_details(api_client, probe_urls):
     api_client.raise_request_exception = False
 
