@@ -13,7 +13,7 @@ REQUIREMENTS := requirements-dev.txt
 STAMP := $(VENV)/.installed
 endif
 
-.PHONY: install run test lint format fuzz bench bench-catalog bench-checkout
+.PHONY: install run test e2e fuzz lint format bench bench-catalog bench-checkout
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ run: install
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Only the browser tests (Debian's chromium: apt-get install chromium); screenshots in test-artifacts/browser/.
+e2e: install
+	$(BIN)/pytest e2e $(PYTEST_ARGS)
 
 # Schemathesis against a live server: every operation of /api/schema/, as an admin and as a customer
 # (fuzz/). `make test` leaves it out; CI runs it with FUZZ_MAX_EXAMPLES=10.
@@ -67,5 +71,5 @@ bench-checkout:
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --noinput
 	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=false \
 	SECRET_KEY=$${SECRET_KEY:-bench-only-secret-key-never-in-production} ALLOWED_HOSTS=127.0.0.1 \
-	SECURE_SSL_REDIRECT=false LOG_LEVEL=ERROR THROTTLE_USER=1000000/min \
+	SECURE_SSL_REDIRECT=false LOG_LEVEL=ERROR THROTTLE_USER=1000000/min THROTTLE_ORDERS=1000000/min \
 	$(BIN)/python manage.py bench_checkout --serve $(BENCH_ARGS)

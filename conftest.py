@@ -27,6 +27,17 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture
+def throttle_rates(settings):
+    """Set throttle rates (`throttle_rates(orders="2/hour")`) for one test; shop/throttles.py reads them per request."""
+
+    def set_rates(**rates):
+        current = settings.REST_FRAMEWORK
+        settings.REST_FRAMEWORK = current | {"DEFAULT_THROTTLE_RATES": current["DEFAULT_THROTTLE_RATES"] | rates}
+
+    return set_rates
+
+
+@pytest.fixture
 def api_client():
     return APIClient()
 

@@ -1,9 +1,9 @@
 """Throttles of the sign-in endpoints.
 
-DRF's own throttles copy the rates when they are imported; these read them on each
-request, so a changed setting (an operator's environment, a test's override) applies
-without a restart. Counters live in the default cache: with `REDIS_URL` set they are
-shared by every app server.
+Like those of shop/throttles.py they read the rates on each request, so a changed
+setting (an operator's environment, a test's override) applies without a restart.
+Counters live in the default cache: with `REDIS_URL` set they are shared by every app
+server.
 """
 
 import hashlib
@@ -11,20 +11,12 @@ import time
 
 from django.core.cache import cache
 from rest_framework.settings import api_settings
-from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
+from rest_framework.throttling import BaseThrottle
 
 from accounts.models import normalize_email
 
 LOGIN_SCOPE = "login"
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-class SettingsScopedRateThrottle(ScopedRateThrottle):
-    """`ScopedRateThrottle` whose rates follow the settings instead of a copy taken at import."""
-
-    @property
-    def THROTTLE_RATES(self):
-        return api_settings.DEFAULT_THROTTLE_RATES
 
 
 def _login_failure_limit() -> tuple[int, int]:

@@ -28,8 +28,9 @@ from accounts.serializers import (
     UserUpdatedOutputSerializer,
     UserUpdateInputSerializer,
 )
-from accounts.throttling import LoginFailureThrottle, SettingsScopedRateThrottle, client_ip
+from accounts.throttling import LoginFailureThrottle, client_ip
 from shop.serializers import MessageSerializer
+from shop.throttles import SettingsScopedRateThrottle
 
 COOKIE_NOTE = "The refresh token is also set as the HttpOnly cookie `refresh_token` (Path `/api/auth/`)."
 

@@ -2,23 +2,17 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from assistant.serializers import ChatInputSerializer, ChatOutputSerializer
 from assistant.services import ChatMessage, assistant_reply
-
-
-class AssistantThrottle(UserRateThrottle):
-    """Chat turns per user or per IP: `THROTTLE_ASSISTANT` (default 20/min). Each one costs a model call."""
-
-    scope = "assistant"
+from shop.throttles import AssistantThrottle
 
 
 class ChatView(APIView):
     parser_classes = [JSONParser]
     permission_classes = [AllowAny]
-    throttle_classes = [AssistantThrottle]
+    throttle_classes = [*APIView.throttle_classes, AssistantThrottle]
 
     @extend_schema(
         summary="Ask the shopping assistant (anyone, throttled)",

@@ -1,12 +1,14 @@
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils import timezone
 
 from catalog.models import Category, Offer, Product, ProductImage, Review
 from catalog.selectors import offer_active_q
-from catalog.services.images import images_delete_on_commit
-from catalog.services.products import product_delete
+from catalog.services.images import images_delete_on_commit, images_discard, images_store
+from catalog.services.products import PRODUCT_IMAGE_FOLDER, product_delete, product_gallery_extend
 from catalog.services.reviews import review_create, review_delete, review_update
 from catalog.services.slugs import slug_unique
 from shop.errors import DomainError
@@ -44,7 +46,9 @@ class ProductImageInline(admin.TabularInline):
     readonly_fields = ["public_id"]
 
     def get_max_num(self, request, obj=None, **kwargs):
-        return settings.PRODUCT_MAX_IMAGES
+        # Files uploaded in the same submit take gallery places too.
+        uploaded = len(getattr(request, "product_uploads", ()))
+        return max(settings.PRODUCT_MAX_IMAGES - uploaded, 0)
 
     def get_formset(self, request, obj=None, **kwargs):
         # max_num alone only limits the blank forms shown; validate_max refuses a larger gallery.
@@ -74,8 +78,41 @@ class StockLevelFilter(admin.SimpleListFilter):
         return queryset
 
 
+class MultipleImageInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class ImageUploadsField(forms.FileField):
+    """Several files from one input, cleaned as a list (the storage checks they are images)."""
+
+    widget = MultipleImageInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(ImageUploadsField, self).clean(file, initial) for file in files]
+
+
+class ProductAdminForm(forms.ModelForm):
+    upload_images = ImageUploadsField(
+        required=False,
+        label="Upload images",
+        help_text="Added to the gallery; the first becomes the cover when the product has none.",
+    )
+    # Set by ProductAdmin.get_form when storing this request's files was refused.
+    upload_error: str | None = None
+
+    def clean_upload_images(self):
+        uploads = self.cleaned_data["upload_images"]
+        if self.upload_error:
+            raise ValidationError(self.upload_error)
+        if len(uploads) > settings.PRODUCT_MAX_IMAGES:
+            raise ValidationError(f"A product has at most {settings.PRODUCT_MAX_IMAGES} images.")
+        return uploads
+
+
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
+    form = ProductAdminForm
     list_display = [
         "name",
         "sku",
@@ -106,7 +143,25 @@ class ProductAdmin(admin.ModelAdmin):
         form = super().get_form(request, obj, **kwargs)
         # Left empty, the slug is generated from the name as the API does.
         form.base_fields["slug"].required = False
+        form.upload_error = getattr(request, "product_upload_error", None)
         return form
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The admin saves inside a transaction, and the storage may be Cloudinary: uploads are
+        # stored before it opens, attached in save_related, and removed if no save took them.
+        request.product_uploads = []
+        uploads = request.FILES.getlist("upload_images") if request.method == "POST" else []
+        if 0 < len(uploads) <= settings.PRODUCT_MAX_IMAGES:
+            try:
+                request.product_uploads = images_store(
+                    uploads=uploads, folder=PRODUCT_IMAGE_FOLDER, field="upload_images"
+                )
+            except DomainError as error:
+                request.product_upload_error = error.message
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        finally:
+            images_discard(stored=request.product_uploads)
 
     def save_model(self, request, obj, form, change):
         if not obj.slug:
@@ -119,6 +174,14 @@ class ProductAdmin(admin.ModelAdmin):
         super().save_formset(request, form, formset, change)
         if formset.model is ProductImage:
             images_delete_on_commit(public_ids=[image.public_id for image in formset.deleted_objects])
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The changelist's list_editable saves through here too, without uploads.
+        stored = getattr(request, "product_uploads", [])
+        if stored:
+            product_gallery_extend(product=form.instance, stored=stored)
+            request.product_uploads = []
 
     def delete_model(self, request, obj):
         product_delete(product=obj)

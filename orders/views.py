@@ -9,7 +9,6 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.permissions import AllowAny, IsAdminUser
 from rest_framework.response import Response
-from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from accounts.models import User
@@ -55,6 +54,7 @@ from orders.services.requests import (
     quote_request_status_change,
 )
 from shop.serializers import MessageSerializer
+from shop.throttles import OrdersThrottle, PublicRequestThrottle
 
 
 def _cart_response(request, status=http.HTTP_200_OK) -> Response:
@@ -108,6 +108,8 @@ class CartItemView(APIView):
 
 
 class CartCheckoutView(APIView):
+    throttle_classes = [*APIView.throttle_classes, OrdersThrottle]
+
     @extend_schema(
         request=CheckoutInputSerializer,
         responses={201: OrderCreatedSerializer},
@@ -156,6 +158,11 @@ class OrderViewSet(viewsets.GenericViewSet):
         if getattr(self, "swagger_fake_view", False):
             return Order.objects.none()
         return order_list_for(viewer=self.request.user)
+
+    def get_throttles(self):
+        if self.action == "create":
+            return [*super().get_throttles(), OrdersThrottle()]
+        return super().get_throttles()
 
     def get_object(self) -> Order:
         return order_get_for(viewer=self.request.user, order_id=self.kwargs["pk"])
@@ -261,12 +268,6 @@ def _multipart_doc(name: str, json_of: str, file_field: str, file_help: str):
             file_field: serializers.FileField(required=False, help_text=file_help),
         },
     )
-
-
-class PublicRequestThrottle(UserRateThrottle):
-    """Visitors' submissions, per user or per IP: `THROTTLE_PUBLIC_REQUEST` (default 10/hour)."""
-
-    scope = "public_request"
 
 
 class StaffRequestViewSet(viewsets.GenericViewSet):

@@ -43,6 +43,12 @@ class FileTooLarge(DomainError):
     default_message = "File too large."
 
 
+class RequestTooLarge(DomainError):
+    status_code = 413
+    code = "request_too_large"
+    default_message = "Request body too large."
+
+
 class UpstreamUnavailable(DomainError):
     status_code = 502
     code = "upstream_error"

@@ -7,6 +7,7 @@ import logging
 import re
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -15,7 +16,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-from shop.errors import DomainError
+from shop.errors import DomainError, InvalidInput, RequestTooLarge
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +70,21 @@ def _as_api_exception(exc):
     return exc
 
 
+def _as_domain_error(exc):
+    # Django's request parsing limits: what they refuse is bad input, never a 500.
+    if isinstance(exc, RequestDataTooBig):
+        return RequestTooLarge()
+    if isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):
+        return InvalidInput(str(exc))
+    # json.loads gives up on JSON nested thousands deep with RecursionError, which no
+    # parser catches (they expect ValueError); nothing else here recurses on client data.
+    if isinstance(exc, RecursionError):
+        return InvalidInput("The JSON is nested too deeply.")
+    return exc
+
+
 def api_exception_handler(exc, context):
+    exc = _as_domain_error(exc)
     if isinstance(exc, DomainError):
         set_rollback()
         body = error_body(exc.message, exc.code, field=exc.field) | exc.extra

@@ -56,9 +56,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so every answer is timed and logged, redirects and 413s included.
+    "shop.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # After CORS, so a browser can read the 413.
+    "shop.middleware.BodySizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -176,8 +180,11 @@ REST_FRAMEWORK = {
         "register": env("THROTTLE_REGISTER", default="10/hour"),
         "public_request": env("THROTTLE_PUBLIC_REQUEST", default="10/hour"),
         "assistant": env("THROTTLE_ASSISTANT", default="20/min"),
+        "orders": env("THROTTLE_ORDERS", default="10/min"),
     },
-    "NUM_PROXIES": env.int("NUM_PROXIES", default=None),
+    # Unset means no proxy: DRF would otherwise key anonymous throttles on the client's own
+    # X-Forwarded-For, which a client can change on every request.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=None) or 0,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
@@ -206,6 +213,8 @@ SPECTACULAR_SETTINGS = {
 
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=["http://localhost:3000"])
 CORS_ALLOW_CREDENTIALS = True  # the refresh token travels in a cookie
+# Readable by the storefront: when to retry after a 429, and the id to quote to support.
+CORS_EXPOSE_HEADERS = ["Retry-After", "X-Request-ID"]
 
 # --- Shop ---------------------------------------------------------------------
 
@@ -242,7 +251,11 @@ STORAGES = {
 }
 # Uploads above this size go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("MAX_BODY_MB", default=10) * 1024 * 1024
+# The largest request body, files included (413 above it). The default fits the largest
+# legitimate request: a product with a full gallery of images at MAX_UPLOAD_MB each, or
+# a catalog import file, plus a megabyte for the rest of the form.
+MAX_BODY_MB = env.int("MAX_BODY_MB", default=max(PRODUCT_MAX_IMAGES * MAX_UPLOAD_MB, PRODUCT_IMPORT_MAX_MB) + 1)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_MB * 1024 * 1024
 
 # --- i18n ---------------------------------------------------------------------
 
@@ -265,10 +278,21 @@ if not DEBUG:
 # The health check answers plain HTTP from the load balancer.
 SECURE_REDIRECT_EXEMPT = [r"^health/?$", r"^api/health/?$"]
 
+LOG_LEVEL = env("LOG_LEVEL", default="INFO").upper()
+# JSON lines on stderr: one per request from `shop.request` (see shop/middleware.py),
+# plus warnings, errors and tracebacks, each carrying the request id.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "filters": {"request_id": {"()": "shop.jsonlog.RequestIdFilter"}},
+    "formatters": {"json": {"()": "shop.jsonlog.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's own console and mail handlers would print a second, unformatted copy.
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        # The request line replaces runserver's and Django's 4xx warnings; 5xx errors stay.
+        "django.server": {"handlers": [], "level": "CRITICAL", "propagate": False},
+        "django.request": {"handlers": [], "level": "ERROR", "propagate": True},
+    },
 }

@@ -6,8 +6,8 @@ import pytest
 
 from assistant.prompt import MAX_PROMPT_CHARS
 from assistant.tests.conftest import completion, tool_call
-from assistant.views import AssistantThrottle
 from catalog.tests.factories import CategoryFactory, OfferFactory, ProductFactory
+from shop.throttles import AssistantThrottle
 
 # Committed rows: InnoDB's FULLTEXT index, which the catalog search uses on MariaDB,
 # sees only what a transaction has committed.

@@ -165,6 +165,28 @@ def product_update(
 
 
 @transaction.atomic
+def product_gallery_extend(*, product: Product, stored: Sequence[StoredMedia]) -> list[ProductImage]:
+    """Append files already stored through `shop.media` to the product's gallery.
+
+    For callers that must store before their own transaction opens (the admin).
+    The first image becomes the cover when the product has none. Locks the product
+    row. Raises InvalidInput (400) past PRODUCT_MAX_IMAGES images; the caller
+    discards the stored files when it fails.
+    """
+    locked = Product.objects.select_for_update().get(pk=product.pk)
+    current = list(locked.images.all())
+    _gallery_size_check(len(current) + len(stored))
+    start = max((image.position for image in current), default=-1) + 1
+    added = _gallery_rows(product=locked, urls=(), stored=stored, start=start)
+    ProductImage.objects.bulk_create(added)
+    if not locked.image_cover and added:
+        locked.image_cover = added[0].url
+        locked.save(update_fields=["image_cover", "updated_at"])
+        product.image_cover = locked.image_cover
+    return added
+
+
+@transaction.atomic
 def product_delete(*, product: Product) -> None:
     """Delete a product, its images (from storage too, on commit), offers, reviews and cart lines.
 

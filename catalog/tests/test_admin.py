@@ -13,6 +13,7 @@ from catalog.tests.factories import (
     ProductImageFactory,
     ReviewFactory,
     png_upload,
+    text_upload,
 )
 
 pytestmark = pytest.mark.django_db
@@ -188,3 +189,116 @@ def test_review_added_and_edited_in_admin_keeps_product_rating(admin_client, cus
     admin_client.post(reverse("admin:catalog_review_delete", args=[review.pk]), {"post": "yes"})
     product.refresh_from_db()
     assert (product.rating_count, product.rating_average) == (0, None)
+
+
+def _product_form(**fields):
+    return {
+        "name": "Lamp",
+        "slug": "",
+        "sku": "",
+        "price": "10.00",
+        "currency": "USD",
+        "quantity": "2",
+        "colors": "[]",
+        "sizes": "[]",
+        "materials": "[]",
+        "images-TOTAL_FORMS": "0",
+        "images-INITIAL_FORMS": "0",
+        "offers-TOTAL_FORMS": "0",
+        "offers-INITIAL_FORMS": "0",
+        **fields,
+    }
+
+
+def _stored_files(settings):
+    root = settings.MEDIA_ROOT
+    return sorted(path.name for path in root.rglob("*") if path.is_file()) if root.exists() else []
+
+
+def test_product_added_in_admin_with_uploaded_images_gets_gallery_and_cover(admin_client, settings):
+    uploads = [png_upload("front.png"), png_upload("back.png", color="blue")]
+
+    response = admin_client.post(reverse("admin:catalog_product_add"), _product_form(upload_images=uploads))
+
+    assert response.status_code == 302
+    product = Product.objects.get(name="Lamp")
+    gallery = list(product.images.all())
+    assert [image.position for image in gallery] == [0, 1]
+    assert all(default_storage.exists(image.public_id) for image in gallery)
+    assert product.image_cover == gallery[0].url
+    assert len(_stored_files(settings)) == 2
+
+
+def test_product_admin_upload_appends_to_existing_gallery_and_keeps_cover(admin_client):
+    product = ProductFactory(image_cover="/media/cover.png")
+    ProductImageFactory(product=product, url="/media/old.png", position=3)
+    data = _product_form(
+        name=product.name,
+        slug=product.slug,
+        image_cover="/media/cover.png",
+        upload_images=[png_upload()],
+        **{
+            "images-TOTAL_FORMS": "1",
+            "images-INITIAL_FORMS": "1",
+            "images-0-id": str(product.images.get().pk),
+            "images-0-product": str(product.pk),
+            "images-0-url": "/media/old.png",
+            "images-0-position": "3",
+        },
+    )
+
+    response = admin_client.post(reverse("admin:catalog_product_change", args=[product.pk]), data)
+
+    assert response.status_code == 302
+    product.refresh_from_db()
+    assert [image.position for image in product.images.all()] == [3, 4]
+    assert product.image_cover == "/media/cover.png"
+
+
+def test_product_admin_refuses_a_file_that_is_not_an_image_and_stores_nothing(admin_client, settings):
+    data = _product_form(upload_images=[png_upload("good.png"), text_upload("bad.png")])
+
+    response = admin_client.post(reverse("admin:catalog_product_add"), data)
+
+    assert response.status_code == 200
+    assert "upload_images" in response.context["adminform"].form.errors
+    assert not Product.objects.exists()
+    assert _stored_files(settings) == []
+
+
+def test_product_admin_discards_stored_uploads_when_the_form_is_invalid(admin_client, settings):
+    response = admin_client.post(
+        reverse("admin:catalog_product_add"), _product_form(price="-1", upload_images=[png_upload()])
+    )
+
+    assert response.status_code == 200
+    assert not Product.objects.exists()
+    assert _stored_files(settings) == []
+
+
+def test_product_admin_counts_uploads_against_the_gallery_limit(admin_client, settings):
+    settings.PRODUCT_MAX_IMAGES = 2
+    product = ProductFactory()
+    ProductImageFactory(product=product, url="/media/old.png", position=0)
+    data = _product_form(
+        name=product.name,
+        slug=product.slug,
+        upload_images=[png_upload("a.png"), png_upload("b.png")],
+        **{
+            "images-TOTAL_FORMS": "1",
+            "images-INITIAL_FORMS": "1",
+            "images-0-id": str(product.images.get().pk),
+            "images-0-product": str(product.pk),
+            "images-0-url": "/media/old.png",
+            "images-0-position": "0",
+        },
+    )
+    too_many = _product_form(upload_images=[png_upload(f"{n}.png") for n in range(3)])
+
+    refused = admin_client.post(reverse("admin:catalog_product_change", args=[product.pk]), data)
+    refused_new = admin_client.post(reverse("admin:catalog_product_add"), too_many)
+
+    assert refused.status_code == 200 and refused_new.status_code == 200
+    assert product.images.count() == 1
+    assert Product.objects.count() == 1
+    assert _stored_files(settings) == []

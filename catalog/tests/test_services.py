@@ -10,7 +10,7 @@ from accounts.tests.factories import UserFactory
 from catalog.models import Category, Offer, Product, ProductImage, Review
 from catalog.services.categories import category_create, category_delete, category_update
 from catalog.services.offers import offer_create, offer_delete, offer_update
-from catalog.services.products import product_create, product_delete, product_update
+from catalog.services.products import product_create, product_delete, product_gallery_extend, product_update
 from catalog.services.reviews import product_ratings_refresh, review_create, review_delete
 from catalog.services.slugs import slug_unique
 from catalog.tests.factories import (
@@ -23,6 +23,7 @@ from catalog.tests.factories import (
     text_upload,
 )
 from shop.errors import Conflict, InvalidInput, NotFound, UnsupportedMediaType
+from shop.media import image_store
 
 pytestmark = pytest.mark.django_db
 
@@ -486,3 +487,33 @@ def test_product_ratings_refresh_after_a_bulk_delete_of_reviews():
     second.refresh_from_db()
     assert (first.rating_count, first.rating_average) == (0, None)
     assert (second.rating_count, second.rating_average) == (1, Decimal("4.00"))
+
+
+def test_product_gallery_extend_appends_stored_files_after_the_last_position_and_sets_a_missing_cover():
+    product = ProductFactory(image_cover="")
+    ProductImageFactory(product=product, url="/media/old.png", position=5)
+    stored = [image_store(upload=png_upload(), folder="products") for _ in range(2)]
+
+    added = product_gallery_extend(product=product, stored=stored)
+
+    assert [(image.position, image.public_id) for image in added] == [
+        (6, stored[0].public_id),
+        (7, stored[1].public_id),
+    ]
+    product.refresh_from_db()
+    assert product.image_cover == stored[0].secure_url
+    assert product.images.count() == 3
+
+
+def test_product_gallery_extend_past_the_limit_is_invalid_and_adds_nothing(settings):
+    settings.PRODUCT_MAX_IMAGES = 2
+    product = ProductFactory(image_cover="/media/cover.png")
+    ProductImageFactory(product=product)
+    stored = [image_store(upload=png_upload(), folder="products") for _ in range(2)]
+
+    with pytest.raises(InvalidInput):
+        product_gallery_extend(product=product, stored=stored)
+
+    assert product.images.count() == 1
+    product.refresh_from_db()
+    assert product.image_cover == "/media/cover.png"

@@ -13,7 +13,7 @@ from orders.tests.factories_requests import (
     stored_files,
     upload,
 )
-from orders.views import PublicRequestThrottle
+from shop.throttles import PublicRequestThrottle
 
 pytestmark = pytest.mark.django_db
 
