@@ -13,7 +13,7 @@ REQUIREMENTS := requirements-dev.txt
 STAMP := $(VENV)/.installed
 endif
 
-.PHONY: install run test e2e lint format bench bench-catalog bench-checkout
+.PHONY: install run test e2e fuzz lint format bench bench-catalog bench-checkout
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,12 @@ test: install
 # Only the browser tests (Debian's chromium: apt-get install chromium); screenshots in test-artifacts/browser/.
 e2e: install
 	$(BIN)/pytest e2e $(PYTEST_ARGS)
+
+# Schemathesis against a live server: every operation of /api/schema/, as an admin and as a customer
+# (fuzz/). `make test` leaves it out; CI runs it with FUZZ_MAX_EXAMPLES=10.
+FUZZ_MAX_EXAMPLES ?= 100
+fuzz: install
+	FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) $(BIN)/pytest fuzz -m fuzz -s $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -291,7 +291,13 @@ class UploadImagesOutputSerializer(serializers.Serializer):
     failed = UploadFailureSerializer(many=True)
 
 
-class UploadImagesErrorSerializer(UploadImagesOutputSerializer):
+class UploadImagesErrorSerializer(serializers.Serializer):
+    """The 400 body: `uploaded` and `failed` only when files were sent and none could be stored; a request
+    that is itself invalid (no `files`) gets the plain error body."""
+
     error = serializers.CharField()
     code = serializers.CharField()
-    field = serializers.CharField()
+    field = serializers.CharField(required=False)
+    details = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+    uploaded = StoredMediaSerializer(many=True, required=False)
+    failed = UploadFailureSerializer(many=True, required=False)

@@ -56,7 +56,7 @@ class BlogPostViewSet(viewsets.GenericViewSet):
     def partial_update(self, request, pk=None):
         return self._update(partial=True)
 
-    @extend_schema(summary="Delete a blog post", responses=MessageOutputSerializer)
+    @extend_schema(summary="Delete a blog post", responses={200: MessageOutputSerializer})
     def destroy(self, request, pk=None):
         blog_delete(post=self._post())
         return Response({"message": "Blog deleted"})

@@ -373,6 +373,8 @@ class ProductRequestStatusInputSerializer(QuoteRequestStatusInputSerializer):
 
 
 class ProductRequestOutputSerializer(serializers.ModelSerializer):
+    # Not a URLField: a request without a reference renders "", which is no URI.
+    reference_url = serializers.CharField(help_text='The reference URL given, or "" when none.')
     reference_image = AttachmentField()
     notes = RequestNoteOutputSerializer(many=True)
 

@@ -74,7 +74,7 @@ class CartView(APIView):
     def get(self, request):
         return _cart_response(request)
 
-    @extend_schema(responses=CartOutputSerializer, summary="Empty the cart")
+    @extend_schema(responses={200: CartOutputSerializer}, summary="Empty the cart")
     def delete(self, request):
         cart_clear(user=request.user)
         return _cart_response(request)
@@ -101,7 +101,7 @@ class CartItemView(APIView):
         cart_item_update(user=request.user, item_id=item_id, **data.validated_data)
         return _cart_response(request)
 
-    @extend_schema(responses=CartOutputSerializer, summary="Remove a cart line")
+    @extend_schema(responses={200: CartOutputSerializer}, summary="Remove a cart line")
     def delete(self, request, item_id: int):
         cart_item_remove(user=request.user, item_id=item_id)
         return _cart_response(request)
@@ -229,7 +229,7 @@ class OrderViewSet(viewsets.GenericViewSet):
         order_fulfilment_update(order=order, **values)
         return Response(OrderOutputSerializer(order_get_for(viewer=request.user, order_id=order.pk)).data)
 
-    @extend_schema(responses=MessageSerializer, summary="Delete an order and give its stock back")
+    @extend_schema(responses={200: MessageSerializer}, summary="Delete an order and give its stock back")
     def destroy(self, request, pk=None):
         order_delete(order=self.get_object(), by_staff=request.user.is_staff)
         return Response({"message": "Order deleted"})

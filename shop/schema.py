@@ -25,6 +25,14 @@ ERROR_STATUSES = {
 }
 
 
+# Answered by the HTTP server in front of Django (gunicorn above 4094 bytes of request line, nginx above
+# 8k) before any view runs, so in its own HTML rather than the JSON error body.
+URI_TOO_LONG = {
+    "description": "Request line (path and query string) too long for the HTTP server; not JSON",
+    "content": {"text/html": {"schema": {"type": "string"}}},
+}
+
+
 def drop_optional_slash_duplicates(endpoints):
     """Routes match `/?`; document each once, without the trailing slash, and only under /api/."""
     seen = set()
@@ -48,4 +56,5 @@ def add_error_responses(result, generator, request, public):
             responses = operation.setdefault("responses", {})
             for status, description in ERROR_STATUSES.items():
                 responses.setdefault(status, {"description": description, "content": error_ref})
+            responses.setdefault("414", URI_TOO_LONG)
     return result

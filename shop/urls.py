@@ -28,7 +28,8 @@ api_urlpatterns = [
     # Plain routes first: they are more specific than the router's detail routes.
     *chain.from_iterable(app_urls.urlpatterns for app_urls in APPS),
     *router.urls,
-    re_path(r"^.*$", api_not_found),
+    # Not "^.*$": "." stops at a newline, so /api/reviews/8%0A fell through to Django's HTML 404.
+    re_path(r"^", api_not_found),
 ]
 
 urlpatterns = [

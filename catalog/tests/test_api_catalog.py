@@ -7,6 +7,8 @@ from decimal import Decimal
 import pytest
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
+from jsonschema import Draft202012Validator
 
 from catalog.models import Category, Offer
 from catalog.tests.factories import CategoryFactory, OfferFactory, ProductFactory, png_upload, text_upload
@@ -349,3 +351,18 @@ def test_upload_images_is_400_when_none_succeeded(staff_client):
     assert response.json()["uploaded"] == []
     assert response.json()["failed"][0]["filename"] == "b.png"
     assert missing.status_code == 400 and missing.json()["field"] == "files"
+
+
+def test_upload_images_400_bodies_match_the_documented_schema(staff_client):
+    # Found by the schema fuzzer (response_schema_conformance): the schema required `uploaded` and
+    # `failed` in every 400, but a request without `files` gets the plain validation error body.
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    documented = schema["paths"]["/api/upload/images"]["post"]["responses"]["400"]["content"]["application/json"]
+    validator = Draft202012Validator({**documented["schema"], "components": schema["components"]})
+
+    none_stored = staff_client.post("/api/upload/images", {"files": [text_upload("b.png")]}, format="multipart")
+    no_files = staff_client.post("/api/upload/images", {}, format="multipart")
+
+    assert none_stored.status_code == no_files.status_code == 400
+    validator.validate(none_stored.json())
+    validator.validate(no_files.json())
