@@ -18,7 +18,8 @@ environ.Env.read_env(BASE_DIR / ".env")
 DEBUG = env.bool("DEBUG", default=True)
 
 if DEBUG:
-    SECRET_KEY = env("SECRET_KEY", default="dev-only-secret-key-never-use-in-production")
+    # `or`: an empty value, as in a copied .env.example, means the default.
+    SECRET_KEY = env("SECRET_KEY", default="") or "dev-only-secret-key-never-use-in-production"
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 else:
     SECRET_KEY = env("SECRET_KEY", default="")
@@ -151,7 +152,7 @@ SIMPLE_JWT = {
     "ROTATE_REFRESH_TOKENS": True,
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": False,
-    "SIGNING_KEY": env("JWT_SIGNING_KEY", default=SECRET_KEY),
+    "SIGNING_KEY": env("JWT_SIGNING_KEY", default="") or SECRET_KEY,
     "ALGORITHM": "HS256",
     # Tokens carry a digest of the password hash: a password change (API, admin or
     # ensure_admin) also ends every access token already handed out.
@@ -250,7 +251,7 @@ ASSISTANT_TOOLS = env.bool("ASSISTANT_TOOLS", default=True)
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default="") or BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Hashed, compressed names need `collectstatic`, which only production runs.

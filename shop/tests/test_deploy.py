@@ -147,3 +147,19 @@ def test_compose_sets_only_variables_the_app_reads():
     read_elsewhere = {"MIGRATE_ON_START", "FORWARDED_ALLOW_IPS", "WEB_CONCURRENCY"}
 
     assert set(app) - read_elsewhere <= _settings_variables()
+
+
+def test_settings_load_with_the_example_environment_as_it_is():
+    # A newcomer's first step is `cp .env.example .env`: its empty values must mean the defaults.
+    example = {}
+    for line in (settings.BASE_DIR / ".env.example").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, _, value = line.partition("=")
+            example[name] = value
+    env = {key: value for key, value in os.environ.items() if key not in example} | example
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True
+    )
+
+    assert result.returncode == 0, result.stderr
