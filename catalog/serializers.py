@@ -7,11 +7,10 @@ from rest_framework import serializers
 
 from catalog.models import Category, Product
 from catalog.pricing import final_price
+from shop.serializers import MAX_ID
 
 _MONEY = {"max_digits": 12, "decimal_places": 2, "coerce_to_string": True}
 _FOLDER_PART = re.compile(r"[^a-z0-9_-]+")
-# The largest id any of our databases stores; larger values would overflow the driver.
-MAX_ID = 2**63 - 1
 
 
 class ImageUrlField(serializers.CharField):

@@ -18,13 +18,11 @@ from orders.models import (
 )
 from orders.services.lines import OrderLine
 from orders.services.orders import Shipping
-
-# The largest id a BIGINT column holds: a bigger one is a 400, not a database overflow.
-ID_MAX = 2**63 - 1
+from shop.serializers import MAX_ID
 
 
 def _id(**kwargs) -> serializers.IntegerField:
-    return serializers.IntegerField(min_value=1, max_value=ID_MAX, **kwargs)
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
 
 
 def _money(**kwargs) -> serializers.DecimalField:
@@ -240,7 +238,7 @@ def _optional_text(max_length: int) -> serializers.CharField:
 
 
 class QuoteItemInputSerializer(serializers.Serializer):
-    product_id = serializers.IntegerField(min_value=1)
+    product_id = _id()
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_REQUEST_QUANTITY)
 
 

@@ -18,7 +18,6 @@ from orders.selectors.cart import cart_detail
 from orders.selectors.orders import order_get_for, order_list_for
 from orders.selectors.requests import ProductRequestFilter, QuoteRequestFilter, product_request_list, quote_request_list
 from orders.serializers import (
-    ID_MAX,
     CartItemInputSerializer,
     CartItemUpdateInputSerializer,
     CartOutputSerializer,
@@ -53,7 +52,7 @@ from orders.services.requests import (
     quote_request_note_add,
     quote_request_status_change,
 )
-from shop.serializers import MessageSerializer
+from shop.serializers import MAX_ID, MessageSerializer
 from shop.throttles import OrdersThrottle, PublicRequestThrottle
 
 
@@ -128,7 +127,7 @@ class CartCheckoutView(APIView):
 class OrderFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=OrderStatus.choices)
     user = django_filters.NumberFilter(
-        field_name="user_id", min_value=1, max_value=ID_MAX, help_text="Staff: orders of this user id."
+        field_name="user_id", min_value=1, max_value=MAX_ID, help_text="Staff: orders of this user id."
     )
 
     class Meta:

@@ -1,9 +1,7 @@
 import django_filters
 
 from payments.models import Payment, PaymentMethod
-
-# The largest id a BIGINT column holds; a bigger one would overflow SQLite's integers.
-MAX_ID = 2**63 - 1
+from shop.serializers import MAX_ID
 
 
 class PaymentFilter(django_filters.FilterSet):

@@ -3,9 +3,9 @@ from datetime import timedelta
 from django.utils import timezone
 from rest_framework import serializers
 
-from payments.filters import MAX_ID
 from payments.models import Payment, PaymentMethod
 from payments.selectors.statistics import INTERVALS
+from shop.serializers import MAX_ID
 
 
 def _money(**kwargs) -> serializers.DecimalField:

@@ -191,6 +191,17 @@ def test_an_unknown_status_filter_is_a_400(staff_client):
     assert response.json()["field"] == "status"
 
 
+def test_a_product_id_beyond_the_database_range_is_a_400_not_a_500(api_client):
+    # Found by the schema fuzzer: 2**63 overflowed SQLite's integers inside the product lookup.
+    body = quote_body(items=[{"product_id": 2**63, "quantity": 1}])
+
+    response = api_client.post(URL, body, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["field"] == "items.0.product_id"
+    assert not QuoteRequest.objects.exists()
+
+
 @pytest.mark.parametrize("limit", [5, 100])
 def test_quote_request_list_runs_a_fixed_number_of_queries(staff_client, django_assert_num_queries, limit):
     for _ in range(6):
