@@ -194,8 +194,9 @@ class QuoteRequestItem(models.Model):
         return f"{self.quantity} x {self.product_name}"
 
 
-class QuoteRequestNote(StoredFileFields):
-    quote_request = models.ForeignKey(QuoteRequest, on_delete=models.CASCADE, related_name="notes")
+class RequestNoteFields(StoredFileFields):
+    """A staff note with an optional attachment, on a quote or a custom-product request."""
+
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -205,7 +206,12 @@ class QuoteRequestNote(StoredFileFields):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        abstract = True
         ordering = ["created_at", "id"]
+
+
+class QuoteRequestNote(RequestNoteFields):
+    quote_request = models.ForeignKey(QuoteRequest, on_delete=models.CASCADE, related_name="notes")
 
     def __str__(self):
         return f"Note #{self.pk} on quote request #{self.quote_request_id}"
@@ -244,17 +250,8 @@ class ProductRequest(StoredFileFields):
         return f"Product request #{self.pk} from {self.full_name}"
 
 
-class ProductRequestNote(StoredFileFields):
+class ProductRequestNote(RequestNoteFields):
     product_request = models.ForeignKey(ProductRequest, on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    author_email = models.EmailField(blank=True)
-    content = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
 
     def __str__(self):
         return f"Note #{self.pk} on product request #{self.product_request_id}"
