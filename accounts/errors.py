@@ -1,8 +1,9 @@
+from shop.error_codes import AccountErrorCode, ShopErrorCode
 from shop.errors import Conflict, DomainError
 
 
 class EmailTaken(Conflict):
-    code = "email_taken"
+    code = AccountErrorCode.EMAIL_TAKEN
     default_message = "Email already exists"
 
     def __init__(self, message: str | None = None, **kwargs):
@@ -12,30 +13,30 @@ class EmailTaken(Conflict):
 
 class InvalidCredentials(DomainError):
     status_code = 401
-    code = "invalid_credentials"
+    code = AccountErrorCode.INVALID_CREDENTIALS
     default_message = "Invalid credentials"
 
 
 class AccountDisabled(DomainError):
     status_code = 403
-    code = "account_disabled"
+    code = AccountErrorCode.ACCOUNT_DISABLED
     default_message = "This account is disabled"
 
 
 class InvalidRefreshToken(DomainError):
     status_code = 401
-    code = "token_not_valid"
+    code = AccountErrorCode.TOKEN_NOT_VALID
     default_message = "Refresh token is invalid, expired or already used"
 
 
 class RefreshTokenReused(InvalidRefreshToken):
-    code = "token_reused"
+    code = AccountErrorCode.TOKEN_REUSED
     default_message = "Refresh token already used: every session of this account has been signed out"
 
 
 class WrongPassword(DomainError):
     status_code = 401
-    code = "wrong_password"
+    code = AccountErrorCode.WRONG_PASSWORD
     default_message = "Current password is incorrect"
 
     def __init__(self, message: str | None = None, **kwargs):
@@ -45,5 +46,5 @@ class WrongPassword(DomainError):
 
 class StaffAccountProtected(DomainError):
     status_code = 403
-    code = "permission_denied"
+    code = ShopErrorCode.PERMISSION_DENIED
     default_message = "Only a superuser may change or delete another staff account"

@@ -15,6 +15,7 @@ from django.conf import settings
 
 from assistant.prompt import system_prompt_build
 from assistant.selectors import catalog_facts, product_facts, search_terms
+from shop.error_codes import AssistantErrorCode
 from shop.errors import NotConfigured, UpstreamUnavailable
 
 logger = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ class AssistantReply:
 
 
 class AssistantTimeout(UpstreamUnavailable):
-    code = "upstream_timeout"
+    code = AssistantErrorCode.UPSTREAM_TIMEOUT
     default_message = "The assistant's model did not answer in time."
 
 

@@ -1,6 +1,7 @@
+from shop.error_codes import CatalogErrorCode
 from shop.errors import Conflict
 
 
 class OutOfStock(Conflict):
-    code = "out_of_stock"
+    code = CatalogErrorCode.OUT_OF_STOCK
     default_message = "Not enough stock."

@@ -1,18 +1,19 @@
+from shop.error_codes import OrderErrorCode
 from shop.errors import Conflict, InvalidInput, NotFound
 
 
 class IllegalStatusTransition(Conflict):
-    code = "illegal_status_transition"
+    code = OrderErrorCode.ILLEGAL_STATUS_TRANSITION
 
 
 class OrderLocked(Conflict):
     """The order's status no longer allows this change (e.g. a customer editing a paid order)."""
 
-    code = "order_locked"
+    code = OrderErrorCode.ORDER_LOCKED
 
 
 class OrderHasPayments(Conflict):
-    code = "order_has_payments"
+    code = OrderErrorCode.ORDER_HAS_PAYMENTS
     default_message = "This order has payments; cancel it instead of deleting it."
 
 
@@ -21,7 +22,7 @@ class InvalidOrderItem(InvalidInput):
 
 
 class CartEmpty(InvalidInput):
-    code = "cart_empty"
+    code = OrderErrorCode.CART_EMPTY
     default_message = "Your cart is empty."
 
 

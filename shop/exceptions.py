@@ -16,6 +16,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
+from shop.error_codes import ShopErrorCode
 from shop.errors import DomainError, InvalidInput, RequestTooLarge
 
 logger = logging.getLogger(__name__)
@@ -24,13 +25,24 @@ NON_FIELD_KEYS = {"non_field_errors", "__all__"}
 _DJANGO_404 = re.compile(r"^No (\w+) matches the given query\.$")
 
 
-def error_body(message: str, code: str, *, field: str | None = None, details: dict | None = None) -> dict:
+def error_body(
+    message: str, code: str, *, field: str | None = None, details: dict | None = None, extra: dict | None = None
+) -> dict:
+    """The one place an error body is built.
+
+    `code` is a member of a `shop.error_codes` enum, or the code of a DRF or simplejwt
+    exception relayed as it is (their values are listed in `ShopErrorCode` and `AccountErrorCode`).
+    """
     body = {"error": message, "code": code}
     if field:
         body["field"] = field
     if details:
         body["details"] = details
-    return body
+    return body | (extra or {})
+
+
+def domain_error_body(error: DomainError) -> dict:
+    return error_body(error.message, error.code, field=error.field, extra=error.extra)
 
 
 def flatten_details(detail, prefix: str = "") -> dict[str, list[str]]:
@@ -55,8 +67,8 @@ def validation_error_body(detail) -> dict:
     details = flatten_details(detail)
     first_key, messages = next(iter(details.items()), ("non_field_errors", ["Invalid input."]))
     if first_key in NON_FIELD_KEYS:
-        return error_body(messages[0], "invalid", details=details)
-    return error_body(f"{first_key}: {messages[0]}", "invalid", field=first_key, details=details)
+        return error_body(messages[0], ShopErrorCode.INVALID, details=details)
+    return error_body(f"{first_key}: {messages[0]}", ShopErrorCode.INVALID, field=first_key, details=details)
 
 
 def _as_api_exception(exc):
@@ -87,8 +99,7 @@ def api_exception_handler(exc, context):
     exc = _as_domain_error(exc)
     if isinstance(exc, DomainError):
         set_rollback()
-        body = error_body(exc.message, exc.code, field=exc.field) | exc.extra
-        return Response(body, status=exc.status_code)
+        return Response(domain_error_body(exc), status=exc.status_code)
 
     exc = _as_api_exception(exc)
     response = drf_exception_handler(exc, context)
@@ -96,7 +107,8 @@ def api_exception_handler(exc, context):
         logger.exception("Unhandled error in %s", context.get("view").__class__.__name__, exc_info=exc)
         set_rollback()
         return Response(
-            error_body("Internal server error", "server_error"), status=status.HTTP_500_INTERNAL_SERVER_ERROR
+            error_body("Internal server error", ShopErrorCode.SERVER_ERROR),
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
         )
 
     if isinstance(exc, exceptions.ValidationError):

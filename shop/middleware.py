@@ -9,6 +9,7 @@ from urllib.parse import parse_qsl, urlencode
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 
+from shop.error_codes import ShopErrorCode
 from shop.exceptions import error_body
 from shop.jsonlog import REDACTED, request_id_var
 
@@ -105,6 +106,6 @@ class BodySizeLimitMiddleware:
         if limit is not None and length > limit:
             message = f"Request body is larger than {_readable_size(limit)}."
             if request.path.startswith("/api/"):
-                return JsonResponse(error_body(message, "request_too_large"), status=413)
+                return JsonResponse(error_body(message, ShopErrorCode.REQUEST_TOO_LARGE), status=413)
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

@@ -10,6 +10,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shop.error_codes import ShopErrorCode
 from shop.exceptions import error_body
 
 HealthSerializer = inline_serializer(
@@ -36,12 +37,12 @@ class HealthView(APIView):
 # page; there is nothing to protect in a 404, and /api/ authenticates with bearer tokens, not cookies.
 @csrf_exempt
 def api_not_found(request, *args, **kwargs):
-    return JsonResponse(error_body("Not found", "not_found"), status=404)
+    return JsonResponse(error_body("Not found", ShopErrorCode.NOT_FOUND), status=404)
 
 
 def server_error(request, *args, **kwargs):
     if request.path.startswith("/api/"):
-        return JsonResponse(error_body("Internal server error", "server_error"), status=500)
+        return JsonResponse(error_body("Internal server error", ShopErrorCode.SERVER_ERROR), status=500)
     return defaults.server_error(request)
 
 

@@ -19,7 +19,7 @@ from accounts.models import User
 from payments.errors import IdempotencyKeyReused, IdempotencyRequestInProgress
 from payments.models import IdempotencyKey
 from shop.errors import DomainError
-from shop.exceptions import error_body
+from shop.exceptions import domain_error_body
 
 # The contract keeps keys at least 24 hours.
 IDEMPOTENCY_KEY_TTL = timedelta(hours=24)
@@ -104,7 +104,7 @@ def idempotent_execute(
             status, body = handler()
             idempotency_key_store(record=record, status=status, body=body)
     except DomainError as error:
-        status, body = error.status_code, error_body(error.message, error.code, field=error.field) | error.extra
+        status, body = error.status_code, domain_error_body(error)
         idempotency_key_store(record=record, status=status, body=body)
     except BaseException:
         idempotency_key_release(record=record)
