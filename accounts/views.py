@@ -2,14 +2,12 @@ from django.conf import settings
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.exceptions import ParseError
-from rest_framework.permissions import AllowAny, IsAdminUser, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 
 from accounts import selectors, services
-from accounts.permissions import IsSuperuser
 from accounts.serializers import (
     LoginInputSerializer,
     LoginOutputSerializer,
@@ -29,6 +27,7 @@ from accounts.serializers import (
     UserUpdateInputSerializer,
 )
 from accounts.throttling import LoginFailureThrottle, ReleasesLoginAttempt, client_ip
+from shop.permissions import AllowAny, IsAuthenticated, IsStaff, IsSuperuser
 from shop.serializers import MessageSerializer
 from shop.throttles import SettingsScopedRateThrottle
 
@@ -221,7 +220,7 @@ class UserViewSet(
 
     def get_permissions(self):
         if self.action == "list":
-            return [IsAdminUser()]
+            return [IsStaff()]
         if self.action == "create":
             return [IsSuperuser()]
         return [IsAuthenticated()]

@@ -1,11 +1,11 @@
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.parsers import JSONParser
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from assistant.serializers import ChatInputSerializer, ChatOutputSerializer
 from assistant.services import ChatMessage, assistant_reply
+from shop.permissions import AllowAny
 from shop.throttles import AssistantThrottle
 
 

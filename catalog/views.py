@@ -1,11 +1,9 @@
-import json
 import tempfile
 
 from django.conf import settings
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -13,14 +11,12 @@ from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import AllowAny, IsAdminUser, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog import selectors
 from catalog.filters import CategoryFilter, ProductFilter
 from catalog.models import Category, Offer, Product
-from catalog.permissions import IsStaffOrReadOnly
 from catalog.serializers import (
     CategoryInputSerializer,
     CategoryMultipartSerializer,
@@ -56,32 +52,9 @@ from catalog.services.reviews import review_create, review_delete
 from shop.errors import DomainError, FileTooLarge, InvalidInput
 from shop.media import image_store
 from shop.pagination import PagePagination
+from shop.parsers import MultipartJsonParser, body_fields, json_or_multipart
+from shop.permissions import AllowAny, IsAuthenticated, IsStaff, IsStaffOrReadOnly, caller_is_staff
 from shop.serializers import MessageSerializer
-
-
-def _is_staff(request) -> bool:
-    return bool(request.user and request.user.is_staff)
-
-
-def request_payload(request, *, files_field: str) -> tuple[dict, list]:
-    """The JSON body, or for multipart the JSON in the `data` part and the files in `files_field`."""
-    if not request.content_type.startswith("multipart/"):
-        return request.data, []
-    raw = request.data.get("data") or "{}"
-    if hasattr(raw, "read"):
-        # Browsers append a JSON Blob to FormData as a file part.
-        raw = raw.read(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
-    try:
-        payload = json.loads(raw)
-    except ValueError:
-        raise InvalidInput("data: not valid JSON.", field="data") from None
-    if not isinstance(payload, dict):
-        raise InvalidInput("data: expected a JSON object.", field="data")
-    return payload, request.FILES.getlist(files_field)
-
-
-def _body(json_serializer, multipart_serializer) -> dict:
-    return {"application/json": json_serializer, "multipart/form-data": multipart_serializer}
 
 
 class ProductPagination(PagePagination):
@@ -100,16 +73,17 @@ INCLUDE_DISABLED_PARAMETER = OpenApiParameter(
 )
 class ProductViewSet(viewsets.GenericViewSet):
     permission_classes = [IsStaffOrReadOnly]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [JSONParser, MultipartJsonParser, FormParser]
+    # A product's JSON has `images` (URLs) beside its `images` uploads.
+    multipart_files_apart = True
     serializer_class = ProductOutputSerializer
     pagination_class = ProductPagination
-    filter_backends = [DjangoFilterBackend]
     filterset_class = ProductFilter
     lookup_value_regex = r"\d+"
     queryset = Product.objects.none()
 
     def get_queryset(self):
-        include_disabled = _is_staff(self.request) and self.request.query_params.get("include_disabled") == "true"
+        include_disabled = caller_is_staff(self.request) and self.request.query_params.get("include_disabled") == "true"
         return selectors.product_list(include_disabled=include_disabled)
 
     def _render(self, product: Product) -> dict:
@@ -121,44 +95,43 @@ class ProductViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, pk=None):
-        product = selectors.product_get(pk=int(pk), include_disabled=_is_staff(request))
+        product = selectors.product_get(pk=int(pk), include_disabled=caller_is_staff(request))
         return Response(self.get_serializer(product).data)
 
     @extend_schema(filters=False)
     @action(detail=False, url_path=r"slug/(?P<slug>[^/]+)", filter_backends=[], pagination_class=None)
     def slug(self, request, slug=None):
-        product = selectors.product_get(slug=slug, include_disabled=_is_staff(request))
+        product = selectors.product_get(slug=slug, include_disabled=caller_is_staff(request))
         return Response(self.get_serializer(product).data)
 
     @extend_schema(
-        request=_body(ProductInputSerializer, ProductMultipartSerializer),
+        request=json_or_multipart(ProductInputSerializer, ProductMultipartSerializer),
         responses={201: ProductWriteResponseSerializer},
     )
     def create(self, request):
-        payload, files = request_payload(request, files_field="images")
-        serializer = ProductInputSerializer(data=payload)
+        serializer = ProductInputSerializer(data=body_fields(request))
         serializer.is_valid(raise_exception=True)
-        product = product_create(data=serializer.validated_data, uploads=files)
+        product = product_create(data=serializer.validated_data, uploads=request.FILES.getlist("images"))
         body = {"message": "Product created", "id": product.pk, "product": self._render(product)}
         return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=_body(ProductUpdateInputSerializer, ProductMultipartSerializer),
+        request=json_or_multipart(ProductUpdateInputSerializer, ProductMultipartSerializer),
         responses={200: ProductWriteResponseSerializer},
         description="PUT and PATCH both change only the fields sent.",
     )
     def update(self, request, pk=None):
         product = get_object_or_404(Product, pk=pk)
-        payload, files = request_payload(request, files_field="images")
-        serializer = ProductUpdateInputSerializer(data=payload, partial=True)
+        serializer = ProductUpdateInputSerializer(data=body_fields(request), partial=True)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         removed = data.pop("removed_image_urls", [])
-        product = product_update(product=product, data=data, uploads=files, removed_image_urls=removed)
+        uploads = request.FILES.getlist("images")
+        product = product_update(product=product, data=data, uploads=uploads, removed_image_urls=removed)
         return Response({"message": "Product updated", "id": product.pk, "product": self._render(product)})
 
     @extend_schema(
-        request=_body(ProductUpdateInputSerializer, ProductMultipartSerializer),
+        request=json_or_multipart(ProductUpdateInputSerializer, ProductMultipartSerializer),
         responses={200: ProductWriteResponseSerializer},
     )
     def partial_update(self, request, pk=None):
@@ -206,7 +179,7 @@ class ProductViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=PagePagination)
     def reviews(self, request, pk=None):
         """A product's reviews, newest first; any signed-in user may post one per product."""
-        product = selectors.product_get_plain(pk=int(pk), include_disabled=_is_staff(request))
+        product = selectors.product_get_plain(pk=int(pk), include_disabled=caller_is_staff(request))
         reviews = selectors.review_list_for_product(product_id=product.pk)
         if request.method == "GET":
             page = self.paginate_queryset(reviews)
@@ -219,24 +192,24 @@ class ProductViewSet(viewsets.GenericViewSet):
 
 class CategoryViewSet(viewsets.GenericViewSet):
     permission_classes = [IsStaffOrReadOnly]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [JSONParser, MultipartJsonParser, FormParser]
+    multipart_files_apart = True
     serializer_class = CategoryOutputSerializer
-    filter_backends = [DjangoFilterBackend]
     filterset_class = CategoryFilter
     lookup_value_regex = r"\d+"
     queryset = Category.objects.none()
 
     def get_queryset(self):
-        return selectors.category_list(include_inactive=_is_staff(self.request))
+        return selectors.category_list(include_inactive=caller_is_staff(self.request))
 
     def _render(self, category: Category) -> dict:
         return self.get_serializer(selectors.category_get(pk=category.pk, include_inactive=True)).data
 
     def _input(self, request, *, partial: bool) -> tuple[dict, object]:
-        payload, files = request_payload(request, files_field="image")
-        serializer = CategoryInputSerializer(data=payload, partial=partial)
+        serializer = CategoryInputSerializer(data=body_fields(request), partial=partial)
         serializer.is_valid(raise_exception=True)
-        return serializer.validated_data, (files[0] if files else None)
+        images = request.FILES.getlist("image")
+        return serializer.validated_data, (images[0] if images else None)
 
     @extend_schema(description="Inactive categories are listed for staff only.")
     def list(self, request):
@@ -252,11 +225,11 @@ class CategoryViewSet(viewsets.GenericViewSet):
         return Response(self._render_visible(slug=slug))
 
     def _render_visible(self, **lookup) -> dict:
-        category = selectors.category_get(**lookup, include_inactive=_is_staff(self.request))
+        category = selectors.category_get(**lookup, include_inactive=caller_is_staff(self.request))
         return self.get_serializer(category).data
 
     @extend_schema(
-        request=_body(CategoryInputSerializer, CategoryMultipartSerializer),
+        request=json_or_multipart(CategoryInputSerializer, CategoryMultipartSerializer),
         responses={201: CategoryOutputSerializer},
     )
     def create(self, request):
@@ -265,7 +238,7 @@ class CategoryViewSet(viewsets.GenericViewSet):
         return Response(self._render(category), status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=_body(CategoryInputSerializer, CategoryMultipartSerializer),
+        request=json_or_multipart(CategoryInputSerializer, CategoryMultipartSerializer),
         responses={200: CategoryOutputSerializer},
         description="PUT and PATCH both change only the fields sent; a new `image` replaces the old one.",
     )
@@ -275,7 +248,7 @@ class CategoryViewSet(viewsets.GenericViewSet):
         return Response(self._render(category_update(category=category, data=data, image=image)))
 
     @extend_schema(
-        request=_body(CategoryInputSerializer, CategoryMultipartSerializer),
+        request=json_or_multipart(CategoryInputSerializer, CategoryMultipartSerializer),
         responses={200: CategoryOutputSerializer},
     )
     def partial_update(self, request, pk=None):
@@ -300,7 +273,7 @@ class OfferViewSet(viewsets.GenericViewSet):
 
     def get_permissions(self):
         if self.action == "all":
-            return [IsAdminUser()]
+            return [IsStaff()]
         return super().get_permissions()
 
     def _render(self, offer: Offer) -> dict:
@@ -317,7 +290,7 @@ class OfferViewSet(viewsets.GenericViewSet):
         return self.list(request)
 
     def retrieve(self, request, pk=None):
-        offer = selectors.offer_get(pk=int(pk), include_hidden=_is_staff(request))
+        offer = selectors.offer_get(pk=int(pk), include_hidden=caller_is_staff(request))
         return Response(self.get_serializer(offer).data)
 
     @extend_schema(request=OfferInputSerializer, responses={201: OfferOutputSerializer})
@@ -356,7 +329,7 @@ class ReviewViewSet(mixins.DestroyModelMixin, viewsets.GenericViewSet):
 
 
 class UploadImageView(APIView):
-    permission_classes = [IsAdminUser]
+    permission_classes = [IsStaff]
     parser_classes = [MultiPartParser]
 
     @extend_schema(request={"multipart/form-data": UploadImageInputSerializer}, responses={200: StoredMediaSerializer})
@@ -369,7 +342,7 @@ class UploadImageView(APIView):
 
 
 class UploadImagesView(APIView):
-    permission_classes = [IsAdminUser]
+    permission_classes = [IsStaff]
     parser_classes = [MultiPartParser]
 
     @extend_schema(
@@ -416,7 +389,7 @@ class ProductImportReportSerializer(drf_serializers.Serializer):
 
 
 class ProductImportView(APIView):
-    permission_classes = [IsAdminUser]
+    permission_classes = [IsStaff]
     parser_classes = [MultiPartParser]
 
     @extend_schema(
@@ -449,7 +422,7 @@ class _IgnoreFormatQueryParam(DefaultContentNegotiation):
 
 
 class ProductExportView(APIView):
-    permission_classes = [IsAdminUser]
+    permission_classes = [IsStaff]
     content_negotiation_class = _IgnoreFormatQueryParam
 
     @extend_schema(

@@ -1,6 +1,6 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
-from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAdminUser
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from content.selectors import blog_get, blog_list
@@ -11,6 +11,7 @@ from content.serializers import (
     MessageOutputSerializer,
 )
 from content.services import blog_create, blog_delete, blog_update
+from shop.permissions import AllowAny, IsStaff
 
 
 class BlogPostViewSet(viewsets.GenericViewSet):
@@ -20,7 +21,7 @@ class BlogPostViewSet(viewsets.GenericViewSet):
     serializer_class = BlogPostOutputSerializer
 
     def get_permissions(self):
-        return [AllowAny()] if self.request.method in SAFE_METHODS else [IsAdminUser()]
+        return [AllowAny()] if self.request.method in SAFE_METHODS else [IsStaff()]
 
     def get_queryset(self):
         return blog_list(user=self.request.user)

@@ -2,7 +2,6 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
-from rest_framework.permissions import IsAdminUser, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -28,6 +27,7 @@ from payments.serializers import (
 from payments.services.idempotency import idempotent_execute, request_fingerprint
 from payments.services.payments import payment_create
 from shop.errors import InvalidInput
+from shop.permissions import IsAuthenticated, IsStaff
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
@@ -53,7 +53,7 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     serializer_class = PaymentOutputSerializer
 
     def get_permissions(self):
-        return [IsAdminUser()] if self.action == "list" else [IsAuthenticated()]
+        return [IsStaff()] if self.action == "list" else [IsAuthenticated()]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -121,7 +121,7 @@ _RANGE_PARAMETERS = [
 
 
 class _StatisticsView(APIView):
-    permission_classes = [IsAdminUser]
+    permission_classes = [IsStaff]
     query_serializer_class = DateRangeSerializer
 
     def query(self, request) -> dict:
