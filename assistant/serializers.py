@@ -1,6 +1,8 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from assistant.services import ChatMessage
+
 MAX_MESSAGES = 40
 MAX_MESSAGE_CHARS = 8000
 MAX_CONVERSATION_CHARS = 32_000
@@ -45,6 +47,11 @@ class ChatInputSerializer(serializers.Serializer):
     def validate(self, attrs):
         if ("prompt" in attrs) == ("messages" in attrs):
             raise serializers.ValidationError({"prompt": "Send either prompt or messages, not both and not neither."})
+        # Both shapes reach the service as one conversation.
+        if "prompt" in attrs:
+            attrs["conversation"] = [ChatMessage(role="user", content=attrs.pop("prompt"))]
+        else:
+            attrs["conversation"] = [ChatMessage(**message) for message in attrs.pop("messages")]
         return attrs
 
 

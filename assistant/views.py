@@ -4,7 +4,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from assistant.serializers import ChatInputSerializer, ChatOutputSerializer
-from assistant.services import ChatMessage, assistant_reply
+from assistant.services import assistant_reply
 from shop.permissions import AllowAny
 from shop.throttles import AssistantThrottle
 
@@ -27,9 +27,7 @@ class ChatView(APIView):
         serializer = ChatInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        if "prompt" in data:
-            messages = [ChatMessage(role="user", content=data["prompt"])]
-        else:
-            messages = [ChatMessage(role=message["role"], content=message["content"]) for message in data["messages"]]
-        reply = assistant_reply(messages=messages, temperature=data["temperature"], max_tokens=data["max_tokens"])
+        reply = assistant_reply(
+            messages=data["conversation"], temperature=data["temperature"], max_tokens=data["max_tokens"]
+        )
         return Response({"message": {"role": "assistant", "content": reply.content}, "raw": reply.raw})

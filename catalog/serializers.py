@@ -300,3 +300,22 @@ class UploadImagesErrorSerializer(serializers.Serializer):
     details = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
     uploaded = StoredMediaSerializer(many=True, required=False)
     failed = UploadFailureSerializer(many=True, required=False)
+
+
+class ProductImportInputSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="A .csv (UTF-8) or .xlsx file with the import_products columns.")
+    dry_run = serializers.BooleanField(default=False, help_text="Check and count everything, write nothing.")
+
+
+class ProductImportErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="Line number in the file; the header is line 1.")
+    field = serializers.CharField(allow_null=True)
+    error = serializers.CharField()
+
+
+class ProductImportReportSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField(help_text="Rows identical to the stored product, left alone.")
+    errors = ProductImportErrorSerializer(many=True)
+    dry_run = serializers.BooleanField()

@@ -1,5 +1,5 @@
-from drf_spectacular.utils import extend_schema
-from rest_framework import status, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
@@ -14,7 +14,8 @@ from content.services import blog_create, blog_delete, blog_update
 from shop.permissions import AllowAny, IsStaff
 
 
-class BlogPostViewSet(viewsets.GenericViewSet):
+@extend_schema_view(list=extend_schema(summary="List blog posts, newest first (drafts only for staff)"))
+class BlogPostViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Blog posts: anyone reads published ones, staff read drafts too and write."""
 
     lookup_value_regex = r"\d+"
@@ -28,11 +29,6 @@ class BlogPostViewSet(viewsets.GenericViewSet):
 
     def _post(self):
         return blog_get(user=self.request.user, post_id=int(self.kwargs["pk"]))
-
-    @extend_schema(summary="List blog posts, newest first (drafts only for staff)")
-    def list(self, request):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(BlogPostOutputSerializer(page, many=True).data)
 
     @extend_schema(summary="One blog post")
     def retrieve(self, request, pk=None):

@@ -84,18 +84,14 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         payload = PaymentInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        key = _idempotency_key(request)
 
         def record_payment() -> tuple[int, dict]:
             payment = payment_create(actor=request.user, **data)
             return status.HTTP_201_CREATED, dict(PaymentOutputSerializer(payment).data)
 
-        if key is None:
-            code, body = record_payment()
-            return Response(body, status=code)
         result = idempotent_execute(
             user=request.user,
-            key=key,
+            key=_idempotency_key(request),
             request_hash=request_fingerprint(method="POST", path="/api/payments", payload=data),
             handler=record_payment,
         )

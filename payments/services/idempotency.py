@@ -87,15 +87,20 @@ def idempotency_key_release(*, record: IdempotencyKey) -> None:
 
 
 def idempotent_execute(
-    *, user: User, key: str, request_hash: str, handler: Callable[[], tuple[int, dict]]
+    *, user: User, key: str | None, request_hash: str, handler: Callable[[], tuple[int, dict]]
 ) -> IdempotentResponse:
     """Run `handler` (returning status and body) at most once per (user, key, request).
+
+    Without a key the handler simply runs, and its errors propagate.
 
     The handler's writes and the stored response commit in one transaction. A
     DomainError is stored as its error response, so a retry sees the same answer.
     Any other exception releases the key, so the client may retry.
     Raises IdempotencyKeyReused (422) and IdempotencyRequestInProgress (409).
     """
+    if key is None:
+        status, body = handler()
+        return IdempotentResponse(status, body, replayed=False)
     record, owned = idempotency_key_claim(user=user, key=key, request_hash=request_hash)
     if not owned:
         return IdempotentResponse(record.response_status, record.response_body, replayed=True)

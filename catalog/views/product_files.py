@@ -1,0 +1,86 @@
+"""Staff move the whole catalog in and out as CSV or XLSX (catalog/services/product_import.py)."""
+
+import tempfile
+
+from django.conf import settings
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from catalog.serializers import ProductImportInputSerializer, ProductImportReportSerializer
+from catalog.services.product_export import (
+    CSV_CONTENT_TYPE,
+    XLSX_CONTENT_TYPE,
+    product_export_csv_chunks,
+    product_export_xlsx,
+)
+from catalog.services.product_import import product_import
+from catalog.services.product_import_rows import import_format
+from shop.errors import FileTooLarge, InvalidInput
+from shop.permissions import IsStaff
+
+
+class ProductImportView(APIView):
+    permission_classes = [IsStaff]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        operation_id="products_import",
+        request={"multipart/form-data": ProductImportInputSerializer},
+        responses={200: ProductImportReportSerializer},
+        description="Upsert products from a CSV or XLSX file (by sku, else slug). Bad rows are reported, "
+        "the others imported. 415 not .csv/.xlsx, 413 larger than PRODUCT_IMPORT_MAX_MB, 400 empty or unreadable.",
+    )
+    def post(self, request):
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise InvalidInput("Send the file in the multipart field 'file'.", field="file")
+        import_format(upload.name)
+        if upload.size > settings.PRODUCT_IMPORT_MAX_MB * 1024 * 1024:
+            raise FileTooLarge(f"File is larger than {settings.PRODUCT_IMPORT_MAX_MB} MB.", field="file")
+        if upload.size == 0:
+            raise InvalidInput("The file is empty.", field="file")
+        options = ProductImportInputSerializer(data=request.data)
+        options.is_valid(raise_exception=True)
+        report = product_import(file=upload, filename=upload.name, dry_run=options.validated_data["dry_run"])
+        return Response(ProductImportReportSerializer(report.as_dict()).data)
+
+
+class _IgnoreFormatQueryParam(DefaultContentNegotiation):
+    """`?format=` names the export's file type here, not DRF's renderer; errors stay JSON."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class ProductExportView(APIView):
+    permission_classes = [IsStaff]
+    content_negotiation_class = _IgnoreFormatQueryParam
+
+    @extend_schema(
+        operation_id="products_export",
+        parameters=[
+            OpenApiParameter("format", str, enum=["csv", "xlsx"], default="csv", description="File type."),
+        ],
+        responses={(200, "text/csv"): OpenApiTypes.BINARY, (200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY},
+        description="Every product (disabled ones too) in the import's format, re-importable as is. CSV streams.",
+    )
+    def get(self, request):
+        export_format = request.query_params.get("format", "csv")
+        if export_format not in ("csv", "xlsx"):
+            raise InvalidInput("format must be csv or xlsx.", field="format")
+        filename = f"products-{timezone.now():%Y%m%d-%H%M%S}.{export_format}"
+        if export_format == "csv":
+            response = StreamingHttpResponse(product_export_csv_chunks(), content_type=CSV_CONTENT_TYPE)
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+            return response
+        # openpyxl writes a zip, which needs a seekable file: spool to disk past 16 MB.
+        workbook = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 (FileResponse closes it)
+        product_export_xlsx(stream=workbook)
+        workbook.seek(0)
+        return FileResponse(workbook, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)

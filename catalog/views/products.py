@@ -1,0 +1,166 @@
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.response import Response
+
+from catalog import selectors
+from catalog.filters import ProductFilter
+from catalog.models import Product
+from catalog.serializers import (
+    CategoryOptionSerializer,
+    ProductInputSerializer,
+    ProductMultipartSerializer,
+    ProductOutputSerializer,
+    ProductUpdateInputSerializer,
+    ProductWriteResponseSerializer,
+    ReviewInputSerializer,
+    ReviewOutputSerializer,
+)
+from catalog.services.products import product_create, product_delete, product_update
+from catalog.services.reviews import review_create, review_delete
+from shop.pagination import PagePagination
+from shop.parsers import MultipartJsonParser, body_fields, json_or_multipart
+from shop.permissions import AllowAny, IsAuthenticated, IsStaffOrReadOnly, caller_is_staff
+from shop.serializers import MessageSerializer
+
+
+class ProductPagination(PagePagination):
+    page_size_aliases = ("elements",)
+
+
+CATEGORY_PARAMETER = OpenApiParameter("category", str, description="Category slug or id.")
+INCLUDE_DISABLED_PARAMETER = OpenApiParameter(
+    "include_disabled", bool, description="Staff only: list disabled products too."
+)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[INCLUDE_DISABLED_PARAMETER]),
+    retrieve=extend_schema(description="Disabled products are found by staff only."),
+)
+class ProductViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    permission_classes = [IsStaffOrReadOnly]
+    parser_classes = [JSONParser, MultipartJsonParser, FormParser]
+    # A product's JSON has `images` (URLs) beside its `images` uploads.
+    multipart_files_apart = True
+    serializer_class = ProductOutputSerializer
+    pagination_class = ProductPagination
+    filterset_class = ProductFilter
+    lookup_value_regex = r"\d+"
+    queryset = Product.objects.none()
+
+    def get_permissions(self):
+        if self.action == "reviews" and self.request.method == "POST":
+            return [IsAuthenticated()]
+        if self.action == "reviews":
+            return [AllowAny()]
+        return super().get_permissions()
+
+    def get_queryset(self):
+        wants_disabled = self.request.query_params.get("include_disabled") == "true"
+        return selectors.product_list(include_disabled=wants_disabled and caller_is_staff(self.request))
+
+    def _render(self, product: Product) -> dict:
+        fresh = selectors.product_get(pk=product.pk, include_disabled=True)
+        return ProductOutputSerializer(fresh, context=self.get_serializer_context()).data
+
+    def retrieve(self, request, pk=None):
+        product = selectors.product_get(pk=int(pk), include_disabled=caller_is_staff(request))
+        return Response(self.get_serializer(product).data)
+
+    @extend_schema(filters=False)
+    @action(detail=False, url_path=r"slug/(?P<slug>[^/]+)", filter_backends=[], pagination_class=None)
+    def slug(self, request, slug=None):
+        product = selectors.product_get(slug=slug, include_disabled=caller_is_staff(request))
+        return Response(self.get_serializer(product).data)
+
+    @extend_schema(
+        request=json_or_multipart(ProductInputSerializer, ProductMultipartSerializer),
+        responses={201: ProductWriteResponseSerializer},
+    )
+    def create(self, request):
+        serializer = ProductInputSerializer(data=body_fields(request))
+        serializer.is_valid(raise_exception=True)
+        product = product_create(data=serializer.validated_data, uploads=request.FILES.getlist("images"))
+        body = {"message": "Product created", "id": product.pk, "product": self._render(product)}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=json_or_multipart(ProductUpdateInputSerializer, ProductMultipartSerializer),
+        responses={200: ProductWriteResponseSerializer},
+        description="PUT and PATCH both change only the fields sent.",
+    )
+    def update(self, request, pk=None):
+        product = get_object_or_404(Product, pk=pk)
+        serializer = ProductUpdateInputSerializer(data=body_fields(request), partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        removed = data.pop("removed_image_urls", [])
+        uploads = request.FILES.getlist("images")
+        product = product_update(product=product, data=data, uploads=uploads, removed_image_urls=removed)
+        return Response({"message": "Product updated", "id": product.pk, "product": self._render(product)})
+
+    @extend_schema(
+        request=json_or_multipart(ProductUpdateInputSerializer, ProductMultipartSerializer),
+        responses={200: ProductWriteResponseSerializer},
+    )
+    def partial_update(self, request, pk=None):
+        return self.update(request, pk=pk)
+
+    @extend_schema(responses={200: MessageSerializer})
+    def destroy(self, request, pk=None):
+        product_delete(product=get_object_or_404(Product, pk=pk))
+        return Response({"message": "Product deleted"})
+
+    @extend_schema(parameters=[CATEGORY_PARAMETER], responses={200: ProductOutputSerializer(many=True)}, filters=False)
+    @action(detail=False, filter_backends=[], pagination_class=None)
+    def recommended(self, request):
+        """Up to 8 random active in-stock products; the cost does not grow with the catalog."""
+        value = request.query_params.get("category")
+        category = selectors.category_resolve(value=value) if value else None
+        products = selectors.product_recommended(category=category)
+        return Response(self.get_serializer(products, many=True).data)
+
+    @extend_schema(
+        parameters=[CATEGORY_PARAMETER],
+        responses={200: ProductOutputSerializer(many=True)},
+        filters=False,
+        description="Alias of `recommended`.",
+    )
+    @action(detail=False, filter_backends=[], pagination_class=None)
+    def recommande(self, request):
+        return self.recommended(request)
+
+    @extend_schema(responses={200: CategoryOptionSerializer(many=True)}, filters=False)
+    @action(detail=False, filter_backends=[], pagination_class=None, url_path="categories")
+    def categories(self, request):
+        """Active categories as options for a select."""
+        return Response(list(selectors.category_options()))
+
+    @extend_schema(methods=["GET"], responses={200: ReviewOutputSerializer(many=True)}, filters=False)
+    @extend_schema(methods=["POST"], request=ReviewInputSerializer, responses={201: ReviewOutputSerializer})
+    @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=PagePagination)
+    def reviews(self, request, pk=None):
+        """A product's reviews, newest first; any signed-in user may post one per product."""
+        product = selectors.product_get_plain(pk=int(pk), include_disabled=caller_is_staff(request))
+        reviews = selectors.review_list_for_product(product_id=product.pk)
+        if request.method == "GET":
+            page = self.paginate_queryset(reviews)
+            return self.get_paginated_response(ReviewOutputSerializer(page, many=True).data)
+        serializer = ReviewInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        review = review_create(user=request.user, product=product, **serializer.validated_data)
+        return Response(ReviewOutputSerializer(reviews.get(pk=review.pk)).data, status=status.HTTP_201_CREATED)
+
+
+class ReviewViewSet(mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    permission_classes = [IsAuthenticated]
+    serializer_class = ReviewOutputSerializer
+    lookup_value_regex = r"\d+"
+
+    @extend_schema(responses={200: MessageSerializer}, description="The author or staff; anyone else gets 404.")
+    def destroy(self, request, pk=None):
+        review_delete(review=selectors.review_get_for_user(pk=int(pk), user=request.user))
+        return Response({"message": "Review deleted"})

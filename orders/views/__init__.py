@@ -1,0 +1,16 @@
+"""The orders app's views, one module per resource; orders/urls.py routes them."""
+
+from orders.views.cart import CartCheckoutView, CartItemsView, CartItemView, CartView
+from orders.views.orders import OrderViewSet, UserOrdersView
+from orders.views.requests import ProductRequestViewSet, QuoteRequestViewSet
+
+__all__ = [
+    "CartCheckoutView",
+    "CartItemView",
+    "CartItemsView",
+    "CartView",
+    "OrderViewSet",
+    "ProductRequestViewSet",
+    "QuoteRequestViewSet",
+    "UserOrdersView",
+]

@@ -1,0 +1,140 @@
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics, mixins, viewsets
+from rest_framework import status as http
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from accounts.models import User
+from orders.filters import OrderFilter
+from orders.models import Order, OrderStatus
+from orders.permissions import OrderInputsOfStaff, OwnOrdersOrStaff
+from orders.selectors.orders import order_get_for, order_list_for
+from orders.serializers import (
+    OrderCreatedSerializer,
+    OrderInputSerializer,
+    OrderListOutputSerializer,
+    OrderOutputSerializer,
+    OrderPatchInputSerializer,
+    OrderUpdatedSerializer,
+    OrderUpdateInputSerializer,
+)
+from orders.services.orders import order_delete, order_fulfilment_update, order_place, order_update
+from shop.permissions import IsAuthenticated, caller_is_staff
+from shop.serializers import MessageSerializer
+from shop.throttles import OrdersThrottle
+
+
+def order_created_response(order: Order) -> Response:
+    body = {"message": "Order created", "order_id": order.pk, "status": order.status, "order": order}
+    return Response(OrderCreatedSerializer(body).data, status=http.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(responses=OrderListOutputSerializer(many=True), summary="Orders, newest first, without items"),
+)
+class OrderViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Orders: customers see and change their own, staff everyone's.
+
+    Staff-only inputs sent by a customer are refused with 403 rather than silently
+    ignored: `user_id`/`utilisateur_id` naming someone else, a `status` other than the
+    one the order has (on create: `pending`), a `tracking_number`, and any PATCH status
+    but `cancelled`.
+    """
+
+    lookup_value_regex = r"\d+"
+    permission_classes = [IsAuthenticated, OrderInputsOfStaff]
+    filterset_class = OrderFilter
+    serializer_class = OrderOutputSerializer
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return OrderListOutputSerializer
+        return OrderOutputSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Order.objects.none()
+        return order_list_for(viewer=self.request.user)
+
+    def get_throttles(self):
+        if self.action == "create":
+            return [*super().get_throttles(), OrdersThrottle()]
+        return super().get_throttles()
+
+    def get_object(self) -> Order:
+        order = order_get_for(viewer=self.request.user, order_id=self.kwargs["pk"])
+        self.check_object_permissions(self.request, order)
+        return order
+
+    @extend_schema(request=OrderInputSerializer, responses={201: OrderCreatedSerializer}, summary="Place an order")
+    def create(self, request):
+        data = OrderInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        owner = request.user
+        if values.get("user_id", owner.pk) != owner.pk:
+            owner = User.objects.filter(pk=values["user_id"]).first()
+            if owner is None:
+                raise ValidationError({"user_id": ["No user has this id."]})
+        status = values.get("status", OrderStatus.PENDING)
+        order = order_place(user=owner, lines=values["items"], shipping=values.get("shipping"), status=status)
+        return order_created_response(order)
+
+    @extend_schema(responses=OrderOutputSerializer, summary="One order with its items")
+    def retrieve(self, request, pk=None):
+        return Response(OrderOutputSerializer(self.get_object()).data)
+
+    @extend_schema(
+        request=OrderUpdateInputSerializer,
+        responses=OrderUpdatedSerializer,
+        summary="Replace the items (owner while pending, staff until shipped)",
+    )
+    def update(self, request, pk=None):
+        order = self.get_object()
+        data = OrderUpdateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order = order_update(
+            order=order,
+            lines=data.validated_data["items"],
+            by_staff=caller_is_staff(request),
+            status=data.validated_data.get("status"),
+        )
+        order = order_get_for(viewer=request.user, order_id=order.pk)
+        body = {"message": "Order updated", "order_id": order.pk, "order": order}
+        return Response(OrderUpdatedSerializer(body).data)
+
+    @extend_schema(
+        request=OrderPatchInputSerializer,
+        responses=OrderOutputSerializer,
+        summary="Move the status or set the tracking number (the owner may only cancel)",
+    )
+    def partial_update(self, request, pk=None):
+        order = self.get_object()
+        data = OrderPatchInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order_fulfilment_update(order=order, **data.validated_data)
+        return Response(OrderOutputSerializer(order_get_for(viewer=request.user, order_id=order.pk)).data)
+
+    @extend_schema(responses={200: MessageSerializer}, summary="Delete an order and give its stock back")
+    def destroy(self, request, pk=None):
+        order_delete(order=self.get_object(), by_staff=caller_is_staff(request))
+        return Response({"message": "Order deleted"})
+
+
+@extend_schema(
+    responses=OrderListOutputSerializer(many=True),
+    summary="A user's orders, newest first (self or staff)",
+    parameters=[OpenApiParameter("user_id", int, OpenApiParameter.PATH)],
+)
+class UserOrdersView(generics.ListAPIView):
+    permission_classes = [IsAuthenticated, OwnOrdersOrStaff]
+    serializer_class = OrderListOutputSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Order.objects.none()
+        user_id = int(self.kwargs["user_id"])
+        if user_id != self.request.user.pk:
+            get_object_or_404(User, pk=user_id)
+        return order_list_for(viewer=self.request.user).filter(user_id=user_id)
