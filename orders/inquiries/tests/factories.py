@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from catalog.tests.factories import ProductFactory
-from orders.models import ProductRequest, ProductRequestNote, QuoteRequest, QuoteRequestItem, QuoteRequestNote
+from orders.inquiries.models import ProductRequest, ProductRequestNote, QuoteRequest, QuoteRequestItem, QuoteRequestNote
 
 
 class QuoteRequestFactory(factory.django.DjangoModelFactory):

@@ -4,8 +4,8 @@ import json
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
-from orders.models import ProductRequest, ProductRequestNote, ProductRequestStatus
-from orders.tests.factories_requests import (
+from orders.inquiries.models import ProductRequest, ProductRequestNote, ProductRequestStatus
+from orders.inquiries.tests.factories import (
     ProductRequestFactory,
     ProductRequestNoteFactory,
     image_bytes,

@@ -1,4 +1,4 @@
-"""Quote requests and custom-product requests: submission, status moves and staff notes.
+"""Inquiries (quote and custom-product requests): submission, status moves and staff notes.
 
 Attachments are stored through the media layer before any row is written, never
 inside a transaction; if the rows then fail to save, the stored file is deleted.
@@ -8,30 +8,21 @@ import datetime
 import logging
 from dataclasses import dataclass
 
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import normalize_email
 from catalog.models import Product
 from catalog.pricing import final_price
 from catalog.selectors import product_discounts_now
-from orders.models import (
-    ProductRequest,
-    ProductRequestNote,
-    ProductRequestStatus,
-    QuoteRequest,
-    QuoteRequestItem,
-    QuoteRequestNote,
-    QuoteRequestStatus,
-    StoredFileFields,
-)
+from orders.inquiries.models import Inquiry, InquiryNote, ProductRequest, QuoteRequest, QuoteRequestItem
 from shop.errors import DomainError, InvalidInput, UnsupportedMediaType
 from shop.media import StoredDocument, document_store, media_delete
 
 logger = logging.getLogger(__name__)
 
-# The formats requests take; the media layer also knows GIF, which they refuse.
-REQUEST_FILE_FORMATS = frozenset({"pdf", "jpg", "png", "webp"})
+# The formats inquiries take; the media layer also knows GIF, which they refuse.
+INQUIRY_FILE_FORMATS = frozenset({"pdf", "jpg", "png", "webp"})
 ACCEPTED_FORMATS_MESSAGE = "Only PDF files and JPEG, PNG or WebP images are accepted."
 
 
@@ -42,7 +33,7 @@ class QuoteItemInput:
 
 
 def _attachment_store(*, upload, folder: str, allow_images: bool, field: str) -> StoredDocument:
-    """Store `upload` through the media layer and refuse formats the requests do not take (GIF)."""
+    """Store `upload` through the media layer and refuse formats inquiries do not take (GIF)."""
     try:
         stored = document_store(upload=upload, folder=folder, allow_images=allow_images)
     except DomainError as refused:
@@ -51,7 +42,7 @@ def _attachment_store(*, upload, folder: str, allow_images: bool, field: str) ->
         if isinstance(refused, UnsupportedMediaType):
             refused.message = ACCEPTED_FORMATS_MESSAGE if allow_images else "Only PDF files are accepted."
         raise
-    if stored.format not in REQUEST_FILE_FORMATS:
+    if stored.format not in INQUIRY_FILE_FORMATS:
         _discard(stored)
         raise UnsupportedMediaType(ACCEPTED_FORMATS_MESSAGE, field=field)
     return stored
@@ -85,9 +76,6 @@ def _write_or_discard(stored: StoredDocument | None, write):
         if stored is not None:
             _discard(stored)
         raise
-
-
-# --- Quote requests ------------------------------------------------------------
 
 
 @transaction.atomic
@@ -146,88 +134,6 @@ def quote_request_create(
     return quote_request
 
 
-def _status_change(
-    *, model: type[models.Model], pk: int, status: str, statuses: type[models.TextChoices], stamp: tuple[str, str]
-):
-    if status not in statuses.values:
-        raise InvalidInput(
-            f"Unknown status {status!r}; expected one of {', '.join(statuses.values)}.",
-            field="status",
-        )
-    stamp_status, stamp_field = stamp
-    with transaction.atomic():
-        request = model.objects.select_for_update().get(pk=pk)
-        update_fields = ["status", "updated_at"]
-        # Stamped on each move into the answered state, not on a repeat of it.
-        if status == stamp_status and request.status != stamp_status:
-            setattr(request, stamp_field, timezone.now())
-            update_fields.append(stamp_field)
-        request.status = status
-        request.save(update_fields=update_fields)
-    return request
-
-
-def quote_request_status_change(*, quote_request: QuoteRequest, status: str) -> QuoteRequest:
-    """Set the status of `quote_request`; moving to `quoted` stamps `quoted_at`.
-
-    Any status may follow any other (staff reopen closed requests). Raises InvalidInput
-    (field `status`) for an unknown status.
-    """
-    return _status_change(
-        model=QuoteRequest,
-        pk=quote_request.pk,
-        status=status,
-        statuses=QuoteRequestStatus,
-        stamp=(QuoteRequestStatus.QUOTED, "quoted_at"),
-    )
-
-
-def _note_add(*, request, note_model: type[StoredFileFields], parent_field: str, author, content: str, stored):
-    def write():
-        with transaction.atomic():
-            # Lock the request before inserting: the note's foreign key check takes a shared
-            # lock on it, and two writers upgrading shared locks to move the status deadlock.
-            locked = type(request).objects.select_for_update().get(pk=request.pk)
-            note = note_model.objects.create(
-                **{parent_field: locked},
-                author=author,
-                author_email=getattr(author, "email", "") or "",
-                content=content,
-                **_file_fields(stored),
-            )
-            if locked.status == "new":
-                locked.status = "in_progress"
-                locked.save(update_fields=["status", "updated_at"])
-        return note
-
-    return _write_or_discard(stored, write)
-
-
-def quote_request_note_add(*, quote_request: QuoteRequest, author, content: str, pdf=None) -> QuoteRequestNote:
-    """Add a staff note, with an optional PDF (a quote), to `quote_request`.
-
-    A note on a `new` request moves it to `in_progress`. The PDF is stored first,
-    outside any transaction, and deleted again if the note cannot be written.
-    Raises UnsupportedMediaType (415), FileTooLarge (413) or InvalidInput (400) for a bad PDF.
-    """
-    stored = None
-    if pdf is not None:
-        stored = _attachment_store(
-            upload=pdf, folder=f"quote-requests/{quote_request.pk}", allow_images=False, field="pdf"
-        )
-    return _note_add(
-        request=quote_request,
-        note_model=QuoteRequestNote,
-        parent_field="quote_request",
-        author=author,
-        content=content,
-        stored=stored,
-    )
-
-
-# --- Custom-product requests ------------------------------------------------------
-
-
 def product_request_create(
     *,
     full_name: str,
@@ -252,7 +158,7 @@ def product_request_create(
     """
     stored = None
     if image is not None:
-        stored = _attachment_store(upload=image, folder="product-requests", allow_images=True, field="image")
+        stored = _attachment_store(upload=image, folder=ProductRequest.FILE_FOLDER, allow_images=True, field="image")
 
     def write():
         return ProductRequest.objects.create(
@@ -273,37 +179,55 @@ def product_request_create(
     return _write_or_discard(stored, write)
 
 
-def product_request_status_change(*, product_request: ProductRequest, status: str) -> ProductRequest:
-    """Set the status of `product_request`; moving to `answered` stamps `answered_at`.
+def inquiry_status_change(*, inquiry: Inquiry, status: str) -> Inquiry:
+    """Set the status of `inquiry`; each move into its kind's answered status stamps the kind's field
+    (`quoted` stamps `quoted_at`, `answered` stamps `answered_at`), a repeat of it does not.
 
-    Raises InvalidInput (field `status`) for an unknown status.
+    Any status may follow any other (staff reopen closed requests). Raises InvalidInput
+    (field `status`) for a status the kind does not have.
     """
-    return _status_change(
-        model=ProductRequest,
-        pk=product_request.pk,
-        status=status,
-        statuses=ProductRequestStatus,
-        stamp=(ProductRequestStatus.ANSWERED, "answered_at"),
-    )
+    statuses = type(inquiry)._meta.get_field("status").choices
+    known = [value for value, _label in statuses]
+    if status not in known:
+        raise InvalidInput(f"Unknown status {status!r}; expected one of {', '.join(known)}.", field="status")
+    answered_status, answered_at = inquiry.ANSWERED
+    with transaction.atomic():
+        locked = type(inquiry).objects.select_for_update().get(pk=inquiry.pk)
+        update_fields = ["status", "updated_at"]
+        if status == answered_status and locked.status != answered_status:
+            setattr(locked, answered_at, timezone.now())
+            update_fields.append(answered_at)
+        locked.status = status
+        locked.save(update_fields=update_fields)
+    return locked
 
 
-def product_request_note_add(*, product_request: ProductRequest, author, content: str, file=None) -> ProductRequestNote:
-    """Add a staff note, with an optional image or PDF, to `product_request`.
+def inquiry_note_add(*, inquiry: Inquiry, author, content: str, attachment=None) -> InquiryNote:
+    """Add a staff note to `inquiry`, with an optional attachment of the kind's note file
+    (a PDF quote on a quote request; an image or PDF on a custom-product request).
 
-    A note on a `new` request moves it to `in_progress`. The file is stored first,
+    A note on a `new` inquiry moves it to `in_progress`. The file is stored first,
     outside any transaction, and deleted again if the note cannot be written.
-    Raises UnsupportedMediaType (415), FileTooLarge (413) or InvalidInput (400) for a bad file.
+    Raises UnsupportedMediaType (415), FileTooLarge (413) or InvalidInput (400) for a bad
+    file, naming the kind's part (`pdf` or `file`).
     """
     stored = None
-    if file is not None:
-        stored = _attachment_store(
-            upload=file, folder=f"product-requests/{product_request.pk}", allow_images=True, field="file"
-        )
-    return _note_add(
-        request=product_request,
-        note_model=ProductRequestNote,
-        parent_field="product_request",
-        author=author,
-        content=content,
-        stored=stored,
-    )
+    if attachment is not None:
+        part, allow_images = inquiry.NOTE_FILE
+        folder = f"{inquiry.FILE_FOLDER}/{inquiry.pk}"
+        stored = _attachment_store(upload=attachment, folder=folder, allow_images=allow_images, field=part)
+
+    def write():
+        with transaction.atomic():
+            # Lock the inquiry before inserting: the note's foreign key check takes a shared
+            # lock on it, and two writers upgrading shared locks to move the status deadlock.
+            locked = type(inquiry).objects.select_for_update().get(pk=inquiry.pk)
+            note = locked.notes.create(
+                author=author, author_email=getattr(author, "email", "") or "", content=content, **_file_fields(stored)
+            )
+            if locked.status == "new":
+                locked.status = "in_progress"
+                locked.save(update_fields=["status", "updated_at"])
+        return note
+
+    return _write_or_discard(stored, write)

@@ -4,8 +4,8 @@ from decimal import Decimal
 import pytest
 
 from catalog.tests.factories import OfferFactory, ProductFactory
-from orders.models import QuoteRequest, QuoteRequestItem, QuoteRequestNote, QuoteRequestStatus
-from orders.tests.factories_requests import (
+from orders.inquiries.models import QuoteRequest, QuoteRequestItem, QuoteRequestNote, QuoteRequestStatus
+from orders.inquiries.tests.factories import (
     QuoteRequestFactory,
     QuoteRequestItemFactory,
     QuoteRequestNoteFactory,
