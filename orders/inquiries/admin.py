@@ -1,16 +1,14 @@
 from django.contrib import admin, messages
-from django.db import models
 from django.utils.html import format_html
 
 from orders.inquiries.models import (
+    Inquiry,
     InquiryNote,
     ProductRequest,
     ProductRequestNote,
-    ProductRequestStatus,
     QuoteRequest,
     QuoteRequestItem,
     QuoteRequestNote,
-    QuoteRequestStatus,
 )
 from orders.inquiries.services import inquiry_note_add, inquiry_status_change
 from shop.errors import DomainError
@@ -41,8 +39,8 @@ def _status_action(status: str):
     return move
 
 
-def _status_actions(statuses: type[models.TextChoices]) -> list:
-    return [_status_action(status) for status in statuses.values]
+def _status_actions(model: type[Inquiry]) -> list:
+    return [_status_action(status) for status in model.statuses()]
 
 
 class InquiryNoteInline(admin.TabularInline):
@@ -131,7 +129,7 @@ class InquiryAdmin(admin.ModelAdmin):
 class QuoteRequestAdmin(InquiryAdmin):
     list_columns = ("country",)
     inlines = [QuoteRequestItemInline, QuoteRequestNoteInline]
-    actions = _status_actions(QuoteRequestStatus)
+    actions = _status_actions(QuoteRequest)
 
 
 @admin.register(ProductRequest)
@@ -141,7 +139,7 @@ class ProductRequestAdmin(InquiryAdmin):
     # Shown as the client gave it; staff never fetch or change it.
     readonly_fields = ["reference_url"]
     inlines = [ProductRequestNoteInline]
-    actions = _status_actions(ProductRequestStatus)
+    actions = _status_actions(ProductRequest)
 
     @admin.display(description="reference file")
     def reference_file(self, obj):

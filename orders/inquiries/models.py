@@ -83,6 +83,11 @@ class Inquiry(models.Model):
     def __str__(self):
         return f"{self._meta.verbose_name.capitalize()} #{self.pk} from {self.full_name}"
 
+    @classmethod
+    def statuses(cls) -> list[str]:
+        """The kind's statuses, in the order its choices give them."""
+        return [value for value, _label in cls._meta.get_field("status").choices]
+
 
 class InquiryNote(StoredFileFields):
     """A staff note with an optional attachment; each kind's note adds the key to its inquiry as `notes`."""

@@ -68,6 +68,11 @@ def _discard(stored: StoredDocument) -> None:
         logger.warning("Could not delete orphaned attachment %s", stored.public_id)
 
 
+def _contact(*, full_name: str, email: str, phone: str, country: str, city: str) -> dict:
+    """Who asks, as stored for either kind: the email normalised the way accounts store theirs."""
+    return {"full_name": full_name, "email": normalize_email(email), "phone": phone, "country": country, "city": city}
+
+
 def _write_or_discard(stored: StoredDocument | None, write):
     """Run `write()`; if it fails, delete the file stored for it so nothing is orphaned."""
     try:
@@ -112,11 +117,7 @@ def quote_request_create(
     discounts = product_discounts_now(product_ids=list(found))
 
     quote_request = QuoteRequest.objects.create(
-        full_name=full_name,
-        email=normalize_email(email),
-        phone=phone,
-        country=country,
-        city=city,
+        **_contact(full_name=full_name, email=email, phone=phone, country=country, city=city),
         address=address,
         message=message,
     )
@@ -162,12 +163,8 @@ def product_request_create(
 
     def write():
         return ProductRequest.objects.create(
-            full_name=full_name,
-            email=normalize_email(email),
-            phone=phone,
+            **_contact(full_name=full_name, email=email, phone=phone, country=country, city=city),
             company=company,
-            country=country,
-            city=city,
             description=description,
             quantity=quantity,
             desired_deadline=desired_deadline,
@@ -186,8 +183,7 @@ def inquiry_status_change(*, inquiry: Inquiry, status: str) -> Inquiry:
     Any status may follow any other (staff reopen closed requests). Raises InvalidInput
     (field `status`) for a status the kind does not have.
     """
-    statuses = type(inquiry)._meta.get_field("status").choices
-    known = [value for value, _label in statuses]
+    known = inquiry.statuses()
     if status not in known:
         raise InvalidInput(f"Unknown status {status!r}; expected one of {', '.join(known)}.", field="status")
     answered_status, answered_at = inquiry.ANSWERED
