@@ -1,27 +1,15 @@
 from django.contrib import admin, messages
-from django.utils.html import format_html
 
+# Registers the quote and product request admins, which live with the rest of their stack.
+import orders.inquiries.admin  # noqa: F401
 from orders.models import (
     Cart,
     CartItem,
     Order,
     OrderItem,
     OrderStatus,
-    ProductRequest,
-    ProductRequestNote,
-    ProductRequestStatus,
-    QuoteRequest,
-    QuoteRequestItem,
-    QuoteRequestNote,
-    QuoteRequestStatus,
 )
 from orders.services.orders import order_status_change
-from orders.services.requests import (
-    product_request_note_add,
-    product_request_status_change,
-    quote_request_note_add,
-    quote_request_status_change,
-)
 from shop.errors import DomainError
 
 
@@ -146,146 +134,3 @@ class CartAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-# --- Quote requests and custom-product requests --------------------------------
-
-
-def _file_link(obj) -> str:
-    if not obj.has_file:
-        return "-"
-    return format_html('<a href="{}" download="{}">{}</a>', obj.file_url, obj.file_name, obj.file_name or "download")
-
-
-def _status_action(status: str, change_status):
-    """An admin action moving the selected requests to `status` through the status service."""
-
-    def move(modeladmin, request, queryset):
-        moved = 0
-        for obj in queryset.order_by("pk"):
-            try:
-                change_status(obj, status)
-            except DomainError as refused:
-                modeladmin.message_user(request, f"#{obj.pk}: {refused.message}", messages.ERROR)
-            else:
-                moved += 1
-        modeladmin.message_user(request, f"{moved} request(s) moved to {status}.", messages.SUCCESS)
-
-    move.__name__ = f"mark_{status}"
-    move.short_description = f"Mark selected as {status.replace('_', ' ')}"
-    return move
-
-
-class RequestNoteInline(admin.TabularInline):
-    """Notes are added here (through the note service) and never edited: they are the request's history."""
-
-    extra = 1
-    can_delete = False
-    fields = ["content", "author_email", "attachment", "created_at"]
-    readonly_fields = ["author_email", "attachment", "created_at"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description="attachment")
-    def attachment(self, note):
-        return _file_link(note)
-
-
-class QuoteRequestItemInline(admin.TabularInline):
-    model = QuoteRequestItem
-    extra = 0
-    can_delete = False
-    fields = ["product", "product_name", "product_slug", "unit_price", "quantity"]
-    readonly_fields = fields
-    raw_id_fields = ["product"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("product")
-
-
-class QuoteRequestNoteInline(RequestNoteInline):
-    model = QuoteRequestNote
-
-
-class ProductRequestNoteInline(RequestNoteInline):
-    model = ProductRequestNote
-
-
-class RequestAdmin(admin.ModelAdmin):
-    """Shared by both kinds of request.
-
-    Notes added inline go through the subclass's `add_note` (the note service), so a
-    `new` request moves to `in_progress` as it does through the API.
-    """
-
-    date_hierarchy = "created_at"
-    list_per_page = 50
-
-    def save_formset(self, request, form, formset, change):
-        if not issubclass(formset.model, (QuoteRequestNote, ProductRequestNote)):
-            return super().save_formset(request, form, formset, change)
-        for note in formset.save(commit=False):
-            if note.pk is None:
-                self.add_note(request, form.instance, note.content)
-
-    def has_add_permission(self, request):
-        # Requests come from visitors through the API.
-        return False
-
-
-@admin.register(QuoteRequest)
-class QuoteRequestAdmin(RequestAdmin):
-    list_display = ["id", "full_name", "email", "country", "status", "quoted_at", "created_at"]
-    list_filter = ["status", "created_at"]
-    search_fields = ["full_name", "email", "message"]
-    readonly_fields = ["status", "quoted_at", "created_at", "updated_at"]
-    inlines = [QuoteRequestItemInline, QuoteRequestNoteInline]
-    actions = [
-        _status_action(status, lambda obj, status: quote_request_status_change(quote_request=obj, status=status))
-        for status in QuoteRequestStatus.values
-    ]
-
-    def add_note(self, request, parent, content):
-        quote_request_note_add(quote_request=parent, author=request.user, content=content)
-
-
-@admin.register(ProductRequest)
-class ProductRequestAdmin(RequestAdmin):
-    list_display = ["id", "full_name", "email", "company", "quantity", "status", "answered_at", "created_at"]
-    list_filter = ["status", "created_at"]
-    search_fields = ["full_name", "email", "company", "description"]
-    fields = [
-        "full_name",
-        "email",
-        "phone",
-        "company",
-        "country",
-        "city",
-        "description",
-        "quantity",
-        "desired_deadline",
-        "budget",
-        "reference_url",
-        "reference_file",
-        "status",
-        "answered_at",
-        "created_at",
-        "updated_at",
-    ]
-    readonly_fields = ["reference_url", "reference_file", "status", "answered_at", "created_at", "updated_at"]
-    inlines = [ProductRequestNoteInline]
-    actions = [
-        _status_action(status, lambda obj, status: product_request_status_change(product_request=obj, status=status))
-        for status in ProductRequestStatus.values
-    ]
-
-    @admin.display(description="reference file")
-    def reference_file(self, obj):
-        return _file_link(obj)
-
-    def add_note(self, request, parent, content):
-        product_request_note_add(product_request=parent, author=request.user, content=content)

@@ -2,7 +2,7 @@
 
 from accounts.models import User
 from catalog.models import Product
-from orders import demo_requests
+from orders.inquiries import demo as inquiries_demo
 from orders.models import Order, OrderStatus
 from orders.services.lines import OrderLine
 from orders.services.orders import Shipping, order_fulfilment_update, order_place, order_status_change
@@ -27,7 +27,7 @@ ORDERS = [
 
 
 def seed() -> str:
-    return f"{_orders_seed()}; {demo_requests.seed()}"
+    return f"{_orders_seed()}; {inquiries_demo.seed()}"
 
 
 def _orders_seed() -> str:

@@ -8,6 +8,18 @@ from django_countries.fields import CountryField
 
 from catalog.models import Product, default_currency
 
+# The inquiry models live in their own stack but belong to this app: importing them here is what
+# registers them under the `orders` label (and keeps `orders.models.QuoteRequest` a valid path).
+from orders.inquiries.models import (  # noqa: F401
+    ProductRequest,
+    ProductRequestNote,
+    ProductRequestStatus,
+    QuoteRequest,
+    QuoteRequestItem,
+    QuoteRequestNote,
+    QuoteRequestStatus,
+)
+
 
 class OrderStatus(models.TextChoices):
     PENDING = "pending"
@@ -113,145 +125,3 @@ class OrderItem(models.Model):
 
     def __str__(self):
         return f"{self.quantity} x {self.product_name}"
-
-
-# --- Quote requests and custom-product requests --------------------------------
-
-
-class QuoteRequestStatus(models.TextChoices):
-    NEW = "new"
-    IN_PROGRESS = "in_progress"
-    QUOTED = "quoted"
-    REJECTED = "rejected"
-    CLOSED = "closed"
-
-
-class ProductRequestStatus(models.TextChoices):
-    NEW = "new"
-    IN_PROGRESS = "in_progress"
-    ANSWERED = "answered"
-    REJECTED = "rejected"
-    CLOSED = "closed"
-
-
-class StoredFileFields(models.Model):
-    """A file kept by the media layer: where it is, the storage's own name for it, and what it is."""
-
-    file_url = models.CharField(max_length=500, blank=True)
-    # The storage's name for the file (Cloudinary public_id or local path), used to delete it.
-    file_public_id = models.CharField(max_length=300, blank=True)
-    file_mime_type = models.CharField(max_length=100, blank=True)
-    file_size = models.PositiveIntegerField(null=True, blank=True)
-    file_name = models.CharField(max_length=255, blank=True)
-
-    class Meta:
-        abstract = True
-
-    @property
-    def has_file(self) -> bool:
-        return bool(self.file_url)
-
-
-class QuoteRequest(models.Model):
-    full_name = models.CharField(max_length=150)
-    email = models.EmailField()
-    phone = models.CharField(max_length=40, blank=True)
-    country = models.CharField(max_length=100, blank=True)
-    city = models.CharField(max_length=120, blank=True)
-    address = models.CharField(max_length=300, blank=True)
-    message = models.TextField(blank=True)
-    status = models.CharField(max_length=20, choices=QuoteRequestStatus.choices, default=QuoteRequestStatus.NEW)
-    quoted_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [
-            models.Index(fields=["-created_at", "-id"], name="quote_request_newest"),
-            models.Index(fields=["status", "-created_at"], name="quote_request_status"),
-            models.Index(fields=["email"], name="quote_request_email"),
-        ]
-
-    def __str__(self):
-        return f"Quote request #{self.pk} from {self.full_name}"
-
-
-class QuoteRequestItem(models.Model):
-    quote_request = models.ForeignKey(QuoteRequest, on_delete=models.CASCADE, related_name="items")
-    # SET_NULL: the request keeps its snapshot when the product is deleted.
-    product = models.ForeignKey(Product, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    product_name = models.CharField(max_length=200)
-    product_slug = models.CharField(max_length=220)
-    unit_price = models.DecimalField(max_digits=12, decimal_places=2)
-    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
-
-    class Meta:
-        ordering = ["id"]
-        constraints = [models.CheckConstraint(condition=Q(quantity__gte=1), name="quote_item_quantity_positive")]
-
-    def __str__(self):
-        return f"{self.quantity} x {self.product_name}"
-
-
-class RequestNoteFields(StoredFileFields):
-    """A staff note with an optional attachment, on a quote or a custom-product request."""
-
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    # Kept as written so the note still says who wrote it after the account is gone.
-    author_email = models.EmailField(blank=True)
-    content = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["created_at", "id"]
-
-
-class QuoteRequestNote(RequestNoteFields):
-    quote_request = models.ForeignKey(QuoteRequest, on_delete=models.CASCADE, related_name="notes")
-
-    def __str__(self):
-        return f"Note #{self.pk} on quote request #{self.quote_request_id}"
-
-
-class ProductRequest(StoredFileFields):
-    """A request for a custom product; the stored file is the client's reference image or PDF."""
-
-    full_name = models.CharField(max_length=150)
-    email = models.EmailField()
-    phone = models.CharField(max_length=40, blank=True)
-    company = models.CharField(max_length=150, blank=True)
-    country = models.CharField(max_length=100, blank=True)
-    city = models.CharField(max_length=120, blank=True)
-    description = models.TextField()
-    quantity = models.PositiveIntegerField(default=1, validators=[MinValueValidator(1)])
-    desired_deadline = models.DateField(null=True, blank=True)
-    budget = models.CharField(max_length=120, blank=True)
-    # Stored as given and shown to staff; the server never fetches it.
-    reference_url = models.URLField(max_length=500, blank=True)
-    status = models.CharField(max_length=20, choices=ProductRequestStatus.choices, default=ProductRequestStatus.NEW)
-    answered_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(quantity__gte=1), name="product_request_quantity_positive")]
-        indexes = [
-            models.Index(fields=["-created_at", "-id"], name="product_request_newest"),
-            models.Index(fields=["status", "-created_at"], name="product_request_status"),
-            models.Index(fields=["email"], name="product_request_email"),
-        ]
-
-    def __str__(self):
-        return f"Product request #{self.pk} from {self.full_name}"
-
-
-class ProductRequestNote(RequestNoteFields):
-    product_request = models.ForeignKey(ProductRequest, on_delete=models.CASCADE, related_name="notes")
-
-    def __str__(self):
-        return f"Note #{self.pk} on product request #{self.product_request_id}"

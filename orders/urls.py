@@ -1,4 +1,5 @@
 from orders import views
+from orders.inquiries.views import ProductRequestViewSet, QuoteRequestViewSet
 from shop.routing import api_route
 
 urlpatterns = [
@@ -12,5 +13,5 @@ urlpatterns = [
 
 def register(router):
     router.register("orders", views.OrderViewSet, basename="order")
-    router.register("quote-requests", views.QuoteRequestViewSet, basename="quote-request")
-    router.register("product-requests", views.ProductRequestViewSet, basename="product-request")
+    router.register("quote-requests", QuoteRequestViewSet, basename="quote-request")
+    router.register("product-requests", ProductRequestViewSet, basename="product-request")

@@ -2,7 +2,6 @@
 
 from orders.views.cart import CartCheckoutView, CartItemsView, CartItemView, CartView
 from orders.views.orders import OrderViewSet, UserOrdersView
-from orders.views.requests import ProductRequestViewSet, QuoteRequestViewSet
 
 __all__ = [
     "CartCheckoutView",
@@ -10,7 +9,5 @@ __all__ = [
     "CartItemsView",
     "CartView",
     "OrderViewSet",
-    "ProductRequestViewSet",
-    "QuoteRequestViewSet",
     "UserOrdersView",
 ]

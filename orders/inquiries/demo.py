@@ -1,15 +1,13 @@
 """Demo quote and custom-product requests, created through the services; no files (seeding runs in a transaction)."""
 
 from catalog.models import Product
-from orders.models import ProductRequest, ProductRequestStatus, QuoteRequest, QuoteRequestStatus
-from orders.services.requests import (
+from orders.inquiries.models import ProductRequest, ProductRequestStatus, QuoteRequest, QuoteRequestStatus
+from orders.inquiries.services import (
     QuoteItemInput,
+    inquiry_note_add,
+    inquiry_status_change,
     product_request_create,
-    product_request_note_add,
-    product_request_status_change,
     quote_request_create,
-    quote_request_note_add,
-    quote_request_status_change,
 )
 
 QUOTE_EMAILS = ("jean.quote@example.com", "awa.quote@example.com")
@@ -25,7 +23,7 @@ def seed() -> str:
     products = list(Product.objects.filter(is_disabled=False).order_by("id")[:3])
     created = 0
     if products:
-        first = quote_request_create(
+        quoted = quote_request_create(
             full_name="Jean Dupont",
             email=QUOTE_EMAILS[0],
             country="Togo",
@@ -33,8 +31,8 @@ def seed() -> str:
             message="Delivery to Lomé, please.",
             items=[QuoteItemInput(product_id=product.pk, quantity=2) for product in products],
         )
-        quote_request_note_add(quote_request=first, author=None, content="Asked the carrier for a delivery price.")
-        quote_request_status_change(quote_request=first, status=QuoteRequestStatus.QUOTED)
+        inquiry_note_add(inquiry=quoted, author=None, content="Asked the carrier for a delivery price.")
+        inquiry_status_change(inquiry=quoted, status=QuoteRequestStatus.QUOTED)
         quote_request_create(
             full_name="Awa Diallo",
             email=QUOTE_EMAILS[1],
@@ -51,7 +49,7 @@ def seed() -> str:
         budget="6 000 EUR",
         reference_url="https://example.com/lobby-brief",
     )
-    product_request_note_add(product_request=answered, author=None, content="We can make these in eight weeks.")
-    product_request_status_change(product_request=answered, status=ProductRequestStatus.ANSWERED)
+    inquiry_note_add(inquiry=answered, author=None, content="We can make these in eight weeks.")
+    inquiry_status_change(inquiry=answered, status=ProductRequestStatus.ANSWERED)
     created += 1
     return f"{created} demo requests" + ("" if products else " (no products yet, so no quote requests)")

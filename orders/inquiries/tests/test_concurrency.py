@@ -7,8 +7,8 @@ from django.db import connection, connections
 
 from accounts.tests.factories import StaffFactory
 from conftest import client_for
-from orders.models import QuoteRequestNote
-from orders.tests.factories_requests import QuoteRequestFactory
+from orders.inquiries.models import QuoteRequestNote
+from orders.inquiries.tests.factories import QuoteRequestFactory
 
 pytestmark = [
     pytest.mark.mysql_only,

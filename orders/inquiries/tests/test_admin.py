@@ -1,7 +1,7 @@
 import pytest
 
-from orders.models import ProductRequest, QuoteRequestStatus
-from orders.tests.factories_requests import (
+from orders.inquiries.models import ProductRequest, QuoteRequestStatus
+from orders.inquiries.tests.factories import (
     ProductRequestFactory,
     ProductRequestNoteFactory,
     QuoteRequestFactory,
@@ -12,9 +12,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_client(client, superuser):
-    client.force_login(superuser)
-    return client
+def admin_user(superuser):
+    # pytest-django's `admin_client` logs this user in; the tests check notes name it as their author.
+    return superuser
 
 
 def test_the_quote_request_list_searches_and_filters(admin_client):

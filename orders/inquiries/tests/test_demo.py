@@ -1,8 +1,8 @@
 import pytest
 
 from catalog.tests.factories import ProductFactory
-from orders.demo_requests import seed
-from orders.models import ProductRequest, QuoteRequest
+from orders.inquiries.demo import seed
+from orders.inquiries.models import ProductRequest, QuoteRequest
 
 pytestmark = pytest.mark.django_db
 

@@ -4,35 +4,21 @@ from decimal import Decimal
 import pytest
 
 from catalog.tests.factories import OfferFactory, ProductFactory
-from orders.models import QuoteRequest, QuoteRequestItem, QuoteRequestNote, QuoteRequestStatus
-from orders.tests.factories_requests import (
+from orders.inquiries.models import QuoteRequest, QuoteRequestItem, QuoteRequestNote, QuoteRequestStatus
+from orders.inquiries.tests.factories import (
     QuoteRequestFactory,
     QuoteRequestItemFactory,
     QuoteRequestNoteFactory,
     image_bytes,
     pdf_bytes,
+    quote_body,
     stored_files,
     upload,
 )
-from shop.throttles import PublicRequestThrottle
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/quote-requests"
-
-
-def quote_body(*products, **overrides) -> dict:
-    body = {
-        "full_name": "Jean Dupont",
-        "email": "Jean@Example.com",
-        "phone": "+228 90 00 00 00",
-        "country": "Togo",
-        "city": "Lomé",
-        "address": "Rue des Fleurs, 12",
-        "message": "Fast delivery please.",
-        "items": [{"product_id": product.pk, "quantity": 2} for product in products],
-    }
-    return body | overrides
 
 
 # --- submission ---------------------------------------------------------------
@@ -49,10 +35,6 @@ def test_anyone_can_ask_for_a_quote_and_each_item_keeps_a_price_snapshot(api_cli
 
     # then
     assert response.status_code == 201
-    assert response.json() == {
-        "id": response.json()["id"],
-        "message": "Your quote request has been submitted. We will get back to you shortly.",
-    }
     quote_request = QuoteRequest.objects.get(pk=response.json()["id"])
     assert quote_request.status == QuoteRequestStatus.NEW
     assert quote_request.email == "jean@example.com"
@@ -141,17 +123,6 @@ def test_malformed_json_is_a_400(api_client):
     assert response.json()["code"] == "parse_error"
 
 
-def test_quote_submissions_are_throttled(api_client):
-    product = ProductFactory()
-    allowed = PublicRequestThrottle().num_requests
-
-    statuses = [api_client.post(URL, quote_body(product), format="json").status_code for _ in range(allowed + 1)]
-
-    assert statuses[:allowed] == [201] * allowed
-    assert statuses[allowed] == 429
-    assert QuoteRequest.objects.count() == allowed
-
-
 # --- staff reads ----------------------------------------------------------------
 
 
@@ -202,21 +173,6 @@ def test_a_product_id_beyond_the_database_range_is_a_400_not_a_500(api_client):
     assert not QuoteRequest.objects.exists()
 
 
-@pytest.mark.parametrize("limit", [5, 100])
-def test_quote_request_list_runs_a_fixed_number_of_queries(staff_client, django_assert_num_queries, limit):
-    for _ in range(6):
-        quote_request = QuoteRequestFactory()
-        QuoteRequestItemFactory.create_batch(2, quote_request=quote_request)
-        QuoteRequestNoteFactory(quote_request=quote_request)
-
-    # user, count, page, items, notes
-    with django_assert_num_queries(5):
-        response = staff_client.get(URL, {"limit": limit})
-
-    assert response.status_code == 200
-    assert len(response.json()["results"]) == min(limit, 6)
-
-
 def test_staff_see_one_quote_request_with_items_and_notes(staff_client, staff):
     quote_request = QuoteRequestFactory(phone="+228 1")
     item = QuoteRequestItemFactory(quote_request=quote_request, unit_price=Decimal("12.50"), quantity=3)
@@ -250,37 +206,6 @@ def test_staff_see_one_quote_request_with_items_and_notes(staff_client, staff):
     ]
 
 
-def test_an_unknown_quote_request_is_a_404(staff_client):
-    response = staff_client.get(f"{URL}/999999")
-
-    assert response.status_code == 404
-    assert response.json()["code"] == "not_found"
-
-
-@pytest.mark.parametrize(
-    ("method", "path", "body"),
-    [
-        ("get", "", None),
-        ("get", "/{id}", None),
-        ("patch", "/{id}/status", {"status": "closed"}),
-        ("post", "/{id}/notes", {"content": "hello"}),
-    ],
-)
-def test_staff_routes_refuse_anonymous_with_401_and_customers_with_403(api_client, customer_client, method, path, body):
-    quote_request = QuoteRequestFactory()
-    url = URL + path.format(id=quote_request.pk)
-
-    anonymous = getattr(api_client, method)(url, body, format="json")
-    customer = getattr(customer_client, method)(url, body, format="json")
-
-    assert anonymous.status_code == 401
-    assert customer.status_code == 403
-    assert customer.json()["code"] == "permission_denied"
-    quote_request.refresh_from_db()
-    assert quote_request.status == QuoteRequestStatus.NEW
-    assert not quote_request.notes.exists()
-
-
 # --- status -------------------------------------------------------------------
 
 
@@ -310,23 +235,6 @@ def test_list_filters_do_not_apply_to_a_status_move(staff_client):
     assert response.status_code == 200
     quote_request.refresh_from_db()
     assert quote_request.status == "in_progress"
-
-
-def test_an_unknown_quote_status_is_a_400(staff_client):
-    quote_request = QuoteRequestFactory()
-
-    response = staff_client.patch(f"{URL}/{quote_request.pk}/status", {"status": "answered"}, format="json")
-
-    assert response.status_code == 400
-    assert response.json()["field"] == "status"
-    quote_request.refresh_from_db()
-    assert quote_request.status == "new"
-
-
-def test_moving_an_unknown_quote_request_is_a_404(staff_client):
-    response = staff_client.patch(f"{URL}/999999/status", {"status": "closed"}, format="json")
-
-    assert response.status_code == 404
 
 
 # --- notes --------------------------------------------------------------------

@@ -2,23 +2,22 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from catalog.tests.factories import ProductFactory
-from orders.models import ProductRequest, QuoteRequestStatus
-from orders.services.requests import (
+from orders.inquiries.models import ProductRequest, QuoteRequestStatus
+from orders.inquiries.services import (
     QuoteItemInput,
+    inquiry_note_add,
+    inquiry_status_change,
     product_request_create,
     quote_request_create,
-    quote_request_note_add,
-    quote_request_status_change,
 )
-from orders.tests.factories_requests import QuoteRequestFactory, image_bytes, pdf_bytes, stored_files, upload
+from orders.inquiries.tests.factories import QuoteRequestFactory, image_bytes, pdf_bytes, stored_files, upload
 from shop.errors import InvalidInput, UpstreamUnavailable
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_stored_reference_file_is_deleted_when_the_request_cannot_be_written(settings):
-    # given a request the database refuses (quantity 0 breaks a check constraint)
-    # when
+def _product_request_the_database_refuses():
+    # Quantity 0 breaks a check constraint, after the reference file is stored.
     with pytest.raises(IntegrityError), transaction.atomic():
         product_request_create(
             full_name="Ann",
@@ -27,6 +26,12 @@ def test_a_stored_reference_file_is_deleted_when_the_request_cannot_be_written(s
             quantity=0,
             image=upload("ref.png", image_bytes()),
         )
+
+
+def test_a_stored_reference_file_is_deleted_when_the_request_cannot_be_written(settings):
+    # given a request the database refuses
+    # when
+    _product_request_the_database_refuses()
 
     # then the file stored before the write is gone too
     assert not ProductRequest.objects.exists()
@@ -44,26 +49,26 @@ def test_an_unknown_status_is_refused_by_the_service():
     quote_request = QuoteRequestFactory()
 
     with pytest.raises(InvalidInput) as refused:
-        quote_request_status_change(quote_request=quote_request, status="shipped")
+        inquiry_status_change(inquiry=quote_request, status="shipped")
 
     assert refused.value.field == "status"
 
 
 def test_leaving_quoted_keeps_quoted_at_and_returning_restamps_it():
     quote_request = QuoteRequestFactory()
-    first = quote_request_status_change(quote_request=quote_request, status=QuoteRequestStatus.QUOTED).quoted_at
+    first = inquiry_status_change(inquiry=quote_request, status=QuoteRequestStatus.QUOTED).quoted_at
 
-    reopened = quote_request_status_change(quote_request=quote_request, status=QuoteRequestStatus.IN_PROGRESS)
+    reopened = inquiry_status_change(inquiry=quote_request, status=QuoteRequestStatus.IN_PROGRESS)
     assert reopened.quoted_at == first
 
-    again = quote_request_status_change(quote_request=quote_request, status=QuoteRequestStatus.QUOTED)
+    again = inquiry_status_change(inquiry=quote_request, status=QuoteRequestStatus.QUOTED)
     assert again.quoted_at >= first
 
 
 def test_a_note_without_an_author_keeps_an_empty_email():
     quote_request = QuoteRequestFactory()
 
-    note = quote_request_note_add(quote_request=quote_request, author=None, content="Imported from e-mail")
+    note = inquiry_note_add(inquiry=quote_request, author=None, content="Imported from e-mail")
 
     assert (note.author_id, note.author_email) == (None, "")
     quote_request.refresh_from_db()
@@ -96,14 +101,7 @@ def test_with_cloudinary_a_reference_pdf_is_uploaded_as_a_raw_file(fake_cloudina
 
 
 def test_with_cloudinary_a_file_stored_for_a_failed_write_is_destroyed(fake_cloudinary):
-    with pytest.raises(IntegrityError), transaction.atomic():
-        product_request_create(
-            full_name="Ann",
-            email="ann@example.com",
-            description="A custom shelf",
-            quantity=0,
-            image=upload("ref.png", image_bytes()),
-        )
+    _product_request_the_database_refuses()
 
     assert [request.action for request in fake_cloudinary.requests] == ["upload", "destroy"]
     assert fake_cloudinary.resources == {}
@@ -115,9 +113,7 @@ def test_when_cloudinary_fails_nothing_is_written(fake_cloudinary):
     fake_cloudinary.fail_with(500)
 
     with pytest.raises(UpstreamUnavailable):
-        quote_request_note_add(
-            quote_request=quote_request, author=None, content="Quote", pdf=upload("q.pdf", pdf_bytes())
-        )
+        inquiry_note_add(inquiry=quote_request, author=None, content="Quote", attachment=upload("q.pdf", pdf_bytes()))
 
     assert not quote_request.notes.exists()
     quote_request.refresh_from_db()
