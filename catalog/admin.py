@@ -7,11 +7,11 @@ from django.utils import timezone
 
 from catalog.models import Category, Offer, Product, ProductImage, Review
 from catalog.selectors import offer_active_q
-from catalog.services.images import images_delete_on_commit, images_discard, images_store
 from catalog.services.products import PRODUCT_IMAGE_FOLDER, product_delete, product_gallery_extend
 from catalog.services.reviews import review_create, review_delete, review_update
-from catalog.services.slugs import slug_unique
 from shop.errors import DomainError
+from shop.media import images_store, media_delete_on_commit, media_discard
+from shop.slugs import slug_unique
 
 LOW_STOCK = 5
 
@@ -161,7 +161,7 @@ class ProductAdmin(admin.ModelAdmin):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         finally:
-            images_discard(stored=request.product_uploads)
+            media_discard(stored=request.product_uploads)
 
     def save_model(self, request, obj, form, change):
         if not obj.slug:
@@ -173,7 +173,8 @@ class ProductAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         if formset.model is ProductImage:
-            images_delete_on_commit(public_ids=[image.public_id for image in formset.deleted_objects])
+            for image in formset.deleted_objects:
+                media_delete_on_commit(public_id=image.public_id)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -19,7 +19,6 @@ from typing import BinaryIO
 from django.db import DatabaseError, connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.text import slugify
 
 from catalog.models import Category, Product, ProductImage
 from catalog.services.product_import_rows import (
@@ -31,11 +30,11 @@ from catalog.services.product_import_rows import (
     table_read,
 )
 from shop.errors import InvalidInput
-from shop.media import media_delete
+from shop.media import media_delete_on_commit
+from shop.slugs import slug_base, slug_free
 
 DEFAULT_BATCH_SIZE = 2000
-# As catalog.services.slugs: room at the end of a slug for a "-<n>" suffix.
-CATEGORY_SLUG_BASE_LENGTH = Category._meta.get_field("slug").max_length - 8
+CATEGORY_SLUG_MAX_LENGTH = Category._meta.get_field("slug").max_length
 
 
 class _Importer:
@@ -91,10 +90,9 @@ class _Importer:
             return
         new = []
         for name in missing.values():
-            base = slugify(name)[:CATEGORY_SLUG_BASE_LENGTH].strip("-") or "category"
-            slug, suffix = base, 2
-            while slug in self.category_slugs:
-                slug, suffix = f"{base}-{suffix}", suffix + 1
+            slug = slug_free(
+                slug_base(name, max_length=CATEGORY_SLUG_MAX_LENGTH, fallback="category"), self.category_slugs
+            )
             self.category_slugs.add(slug)
             new.append(Category(name=name, slug=slug))
         Category.objects.bulk_create(new)
@@ -102,6 +100,8 @@ class _Importer:
             self.categories[name.lower()] = category_id
 
     def _slug_unique(self, base: str, taken: set[str]) -> str:
+        """As `shop.slugs.slug_free`, but counting on from the highest stored suffix: a file naming
+        thousands of products alike would otherwise rescan every suffix for each of them."""
         if base not in taken and base not in self.slug_lines:
             return base
         if base not in self.slug_suffixes:
@@ -302,7 +302,7 @@ class _Importer:
         ]
         rows_insert(ProductImage, images)
         for public_id in removed:
-            transaction.on_commit(lambda public_id=public_id: media_delete(public_id=public_id))
+            media_delete_on_commit(public_id=public_id)
 
 
 def rows_insert(model, rows: list[dict]) -> None:
