@@ -5,7 +5,6 @@ inside a transaction; if the rows then fail to save, the stored file is deleted.
 """
 
 import datetime
-import logging
 from dataclasses import dataclass
 
 from django.db import models, transaction
@@ -26,9 +25,7 @@ from orders.models import (
     StoredFileFields,
 )
 from shop.errors import DomainError, InvalidInput, UnsupportedMediaType
-from shop.media import StoredDocument, document_store, media_delete
-
-logger = logging.getLogger(__name__)
+from shop.media import StoredDocument, document_store, media_discard, media_discarded_on_failure
 
 # The formats requests take; the media layer also knows GIF, which they refuse.
 REQUEST_FILE_FORMATS = frozenset({"pdf", "jpg", "png", "webp"})
@@ -52,7 +49,7 @@ def _attachment_store(*, upload, folder: str, allow_images: bool, field: str) ->
             refused.message = ACCEPTED_FORMATS_MESSAGE if allow_images else "Only PDF files are accepted."
         raise
     if stored.format not in REQUEST_FILE_FORMATS:
-        _discard(stored)
+        media_discard(stored=[stored])
         raise UnsupportedMediaType(ACCEPTED_FORMATS_MESSAGE, field=field)
     return stored
 
@@ -69,22 +66,10 @@ def _file_fields(stored: StoredDocument | None) -> dict:
     }
 
 
-def _discard(stored: StoredDocument) -> None:
-    try:
-        media_delete(public_id=stored.public_id)
-    except DomainError:
-        # Never mask the error that made us discard it; an orphan is only wasted space.
-        logger.warning("Could not delete orphaned attachment %s", stored.public_id)
-
-
 def _write_or_discard(stored: StoredDocument | None, write):
     """Run `write()`; if it fails, delete the file stored for it so nothing is orphaned."""
-    try:
+    with media_discarded_on_failure(stored=[stored] if stored else []):
         return write()
-    except BaseException:
-        if stored is not None:
-            _discard(stored)
-        raise
 
 
 # --- Quote requests ------------------------------------------------------------
