@@ -6,6 +6,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from catalog.models import Category, Offer, Product, ProductImage, Review
+from catalog.product_fields import PRODUCT_FIELDS
 from catalog.selectors import offer_active_q
 from catalog.services.products import PRODUCT_IMAGE_FOLDER, product_delete, product_gallery_extend
 from catalog.services.reviews import review_create, review_delete, review_update
@@ -129,6 +130,8 @@ class ProductAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ["categories"]
     readonly_fields = ["rating_average", "rating_count", "created_at", "updated_at"]
+    # The gallery is edited in its inline and by `upload_images`.
+    fields = [*(name for name in PRODUCT_FIELDS if name != "images"), "upload_images", *readonly_fields]
     inlines = [ProductImageInline, OfferInline]
     list_per_page = 50
 

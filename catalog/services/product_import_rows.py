@@ -20,36 +20,17 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 
 from catalog.models import Product
+from catalog.product_fields import FILE_COLUMNS, FILE_PRODUCT_COLUMNS
 from shop.errors import InvalidInput, UnsupportedMediaType
 from shop.slugs import slug_base
 from shop.url_rules import SITE_OR_HTTP_URL_MESSAGE, is_site_or_http_url
 
-COLUMNS = (
-    "name",
-    "slug",
-    "sku",
-    "description",
-    "description_full",
-    "price",
-    "cost_price",
-    "quantity",
-    "category",
-    "colors",
-    "sizes",
-    "materials",
-    "image_cover",
-    "images",
-    "is_trending",
-    "is_disabled",
-)
 REQUIRED_COLUMNS = ("name", "price")
 LIST_SEPARATOR = "|"
 FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
 
-# Columns that map one-to-one onto a Product field; `category` and `images` live in other tables.
-_PRODUCT_FIELDS = tuple(column for column in COLUMNS if column not in ("category", "images"))
 # Written from a row's values; slug and sku are matched on, then set by the importer itself.
-ROW_VALUE_FIELDS = tuple(column for column in _PRODUCT_FIELDS if column not in ("slug", "sku"))
+ROW_VALUE_FIELDS = tuple(column for column in FILE_PRODUCT_COLUMNS if column not in ("slug", "sku"))
 _MONEY_LIMIT = Decimal(10) ** 10  # DecimalField(max_digits=12, decimal_places=2)
 _CENT = Decimal("0.01")
 _QUANTITY_MAX = 2_147_483_647
@@ -103,7 +84,7 @@ def _header_read(cells: list[str]) -> list[str]:
         columns.pop()
     if not columns:
         raise InvalidInput("The file is empty.", field="file")
-    unknown = [column for column in columns if column not in COLUMNS]
+    unknown = [column for column in columns if column not in FILE_COLUMNS]
     if unknown:
         raise InvalidInput(f"Unknown columns: {', '.join(unknown)}.", field="file")
     duplicated = sorted({column for column in columns if columns.count(column) > 1})

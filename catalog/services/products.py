@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import transaction
 
 from catalog.models import Category, Product, ProductImage
+from catalog.product_fields import PRODUCT_COLUMNS
 from catalog.services.unique_fields import unique_save
 from shop.errors import InvalidInput
 from shop.media import StoredMedia, images_store, media_delete_on_commit, media_discarded_on_failure
@@ -11,25 +12,6 @@ from shop.slugs import slug_unique
 
 PRODUCT_IMAGE_FOLDER = "products"
 _UNIQUE_FIELDS = ("slug", "sku")
-_EDITABLE_FIELDS = (
-    "name",
-    "slug",
-    "sku",
-    "description",
-    "description_full",
-    "price",
-    "cost_price",
-    "currency",
-    "quantity",
-    "image_cover",
-    "colors",
-    "sizes",
-    "materials",
-    "dimensions",
-    "weight",
-    "is_trending",
-    "is_disabled",
-)
 
 
 def _categories_resolve(*, data: dict) -> list[Category] | None:
@@ -59,7 +41,7 @@ def _gallery_size_check(count: int) -> None:
 
 
 def _fields_apply(*, product: Product, data: dict) -> None:
-    for field in _EDITABLE_FIELDS:
+    for field in PRODUCT_COLUMNS:
         if field in data:
             setattr(product, field, data[field])
     if product.sku == "":
