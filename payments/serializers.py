@@ -3,8 +3,8 @@ from datetime import timedelta
 from django.utils import timezone
 from rest_framework import serializers
 
+from orders.reports.statistics import INTERVALS
 from payments.models import Payment, PaymentMethod
-from payments.selectors.statistics import INTERVALS
 from shop.serializers import MAX_ID, MoneyField
 
 # Statistics sum many orders: room for two more digits than one amount (payments share the shape).
