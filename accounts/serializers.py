@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from accounts.models import User
 from orders.models import Order, OrderStatus
-from shop.serializers import MessageSerializer
+from shop.serializers import MessageSerializer, MoneyField
 
 # Long enough for any passphrase, short enough that hashing it stays cheap.
 PASSWORD_MAX_LENGTH = 4096
@@ -39,7 +39,7 @@ class UserSummarySerializer(serializers.ModelSerializer):
 
 class UserOrderSerializer(serializers.ModelSerializer):
     status = serializers.ChoiceField(choices=OrderStatus.choices, read_only=True)
-    total = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=True, read_only=True)
+    total = MoneyField(read_only=True)
 
     class Meta:
         model = Order

@@ -6,12 +6,13 @@ from django.db.models import Count
 from django.utils import timezone
 
 from catalog.models import Category, Offer, Product, ProductImage, Review
+from catalog.product_fields import PRODUCT_FIELDS
 from catalog.selectors import offer_active_q
-from catalog.services.images import images_delete_on_commit, images_discard, images_store
 from catalog.services.products import PRODUCT_IMAGE_FOLDER, product_delete, product_gallery_extend
 from catalog.services.reviews import review_create, review_delete, review_update
-from catalog.services.slugs import slug_unique
 from shop.errors import DomainError
+from shop.media import images_store, media_delete_on_commit, media_discard
+from shop.slugs import slug_unique
 
 LOW_STOCK = 5
 
@@ -129,6 +130,8 @@ class ProductAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ["categories"]
     readonly_fields = ["rating_average", "rating_count", "created_at", "updated_at"]
+    # The gallery is edited in its inline and by `upload_images`.
+    fields = [*(name for name in PRODUCT_FIELDS if name != "images"), "upload_images", *readonly_fields]
     inlines = [ProductImageInline, OfferInline]
     list_per_page = 50
 
@@ -161,7 +164,7 @@ class ProductAdmin(admin.ModelAdmin):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         finally:
-            images_discard(stored=request.product_uploads)
+            media_discard(stored=request.product_uploads)
 
     def save_model(self, request, obj, form, change):
         if not obj.slug:
@@ -173,7 +176,8 @@ class ProductAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         if formset.model is ProductImage:
-            images_delete_on_commit(public_ids=[image.public_id for image in formset.deleted_objects])
+            for image in formset.deleted_objects:
+                media_delete_on_commit(public_id=image.public_id)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

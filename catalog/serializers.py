@@ -7,24 +7,9 @@ from rest_framework import serializers
 
 from catalog.models import Category, Product
 from catalog.pricing import final_price
-from shop.serializers import MAX_ID
+from shop.serializers import MAX_ID, ImageUrlField, MoneyField
 
-_MONEY = {"max_digits": 12, "decimal_places": 2, "coerce_to_string": True}
 _FOLDER_PART = re.compile(r"[^a-z0-9_-]+")
-
-
-class ImageUrlField(serializers.CharField):
-    """An absolute http(s) URL or a path on this site (local media)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 500)
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data):
-        value = super().to_internal_value(data)
-        if value and not value.startswith(("http://", "https://", "/")):
-            raise serializers.ValidationError("Enter an http(s) URL or a path starting with /.")
-        return value
 
 
 class FolderField(serializers.CharField):
@@ -95,8 +80,8 @@ class ProductOutputSerializer(serializers.Serializer):
     sku = serializers.CharField(allow_null=True)
     description = serializers.CharField()
     description_full = serializers.CharField()
-    price = serializers.DecimalField(**_MONEY)
-    cost_price = serializers.DecimalField(**_MONEY, allow_null=True, required=False, help_text="Staff only.")
+    price = MoneyField()
+    cost_price = MoneyField(allow_null=True, required=False, help_text="Staff only.")
     currency = serializers.CharField()
     quantity = serializers.IntegerField()
     in_stock = serializers.BooleanField()
@@ -123,7 +108,7 @@ class ProductOutputSerializer(serializers.Serializer):
     def get_images(self, product) -> list[str]:
         return [image.url for image in product.images.all()]
 
-    @extend_schema_field(serializers.DecimalField(**_MONEY))
+    @extend_schema_field(MoneyField())
     def get_final_price(self, product) -> str:
         return str(final_price(product.price, product.discount_percentage))
 
@@ -191,8 +176,8 @@ class OfferProductSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     slug = serializers.CharField()
-    price = serializers.DecimalField(**_MONEY)
-    final_price = serializers.DecimalField(**_MONEY)
+    price = MoneyField()
+    final_price = MoneyField()
     image_cover = serializers.CharField()
 
 

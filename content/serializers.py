@@ -1,22 +1,13 @@
-from django.core.validators import URLValidator
 from rest_framework import serializers
 
 from content.models import BlogPost
-
-_absolute_url = URLValidator(schemes=["http", "https"])
-
-
-def image_url_check(value: str) -> str:
-    """An http(s) URL, or a path on this site such as a local upload under /media/."""
-    if value and not (value.startswith("/") and not value.startswith("//")):
-        _absolute_url(value)
-    return value
+from shop.serializers import ImageUrlField
 
 
 class BlogPostInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     content = serializers.CharField(max_length=100_000)
-    image_url = serializers.CharField(max_length=500, required=False, allow_blank=True, validators=[image_url_check])
+    image_url = ImageUrlField(required=False, allow_blank=True)
     # DRF's BooleanField takes JSON booleans and the strings "true"/"false" (and 1/0) alike.
     is_published = serializers.BooleanField(required=False, default=True)
     slug = serializers.SlugField(max_length=220, required=False)

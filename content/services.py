@@ -1,23 +1,16 @@
 from django.db import IntegrityError, transaction
 from django.utils.crypto import get_random_string
-from django.utils.text import slugify
 
 from content.models import BlogPost
 from shop.errors import Conflict
+from shop.slugs import SUFFIX_ROOM, slug_unique
 
-SLUG_BASE_LENGTH = 200
+SLUG_BASE_LENGTH = BlogPost._meta.get_field("slug").max_length - SUFFIX_ROOM
 
 
 def blog_slug_free(*, title: str, exclude_pk: int | None = None) -> str:
     """A slug made from `title` that no other post holds: `title`, else `title-2`, `title-3`..."""
-    base = slugify(title)[:SLUG_BASE_LENGTH].strip("-") or "post"
-    taken = set(BlogPost.objects.filter(slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True))
-    if base not in taken:
-        return base
-    suffix = 2
-    while f"{base}-{suffix}" in taken:
-        suffix += 1
-    return f"{base}-{suffix}"
+    return slug_unique(model=BlogPost, name=title, exclude_pk=exclude_pk, fallback="post")
 
 
 def _blog_save(*, post: BlogPost, explicit_slug: bool) -> BlogPost:

@@ -11,15 +11,11 @@ from orders.models import (
 )
 from orders.services.lines import OrderLine
 from orders.services.orders import Shipping
-from shop.serializers import MAX_ID
+from shop.serializers import MAX_ID, MoneyField
 
 
 def _id(**kwargs) -> serializers.IntegerField:
     return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
-
-
-def _money(**kwargs) -> serializers.DecimalField:
-    return serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=True, **kwargs)
 
 
 class StatusField(serializers.ChoiceField):
@@ -36,7 +32,7 @@ class StatusField(serializers.ChoiceField):
 
 
 class CartProductSerializer(serializers.ModelSerializer):
-    final_price = _money(read_only=True)
+    final_price = MoneyField(read_only=True)
     discount_percentage = serializers.DecimalField(max_digits=5, decimal_places=2, read_only=True, allow_null=True)
     in_stock = serializers.BooleanField(read_only=True)
 
@@ -57,7 +53,7 @@ class CartProductSerializer(serializers.ModelSerializer):
 
 class CartItemOutputSerializer(serializers.ModelSerializer):
     product = CartProductSerializer(read_only=True)
-    line_total = _money(read_only=True)
+    line_total = MoneyField(read_only=True)
 
     class Meta:
         model = CartItem
@@ -66,7 +62,7 @@ class CartItemOutputSerializer(serializers.ModelSerializer):
 
 class CartOutputSerializer(serializers.ModelSerializer):
     items = CartItemOutputSerializer(source="lines", many=True, read_only=True)
-    total = _money(read_only=True)
+    total = MoneyField(read_only=True)
     currency = serializers.CharField(read_only=True)
     item_count = serializers.IntegerField(read_only=True, help_text="Units in the cart.")
 
@@ -128,7 +124,7 @@ class OrderItemOutputSerializer(serializers.ModelSerializer):
 
 
 class OrderListOutputSerializer(serializers.ModelSerializer):
-    balance_due = _money(read_only=True)
+    balance_due = MoneyField(read_only=True)
     shipping = ShippingOutputSerializer(source="*", read_only=True)
 
     class Meta:

@@ -3,13 +3,12 @@ from datetime import timedelta
 from django.utils import timezone
 from rest_framework import serializers
 
+from orders.reports.statistics import INTERVALS
 from payments.models import Payment, PaymentMethod
-from payments.selectors.statistics import INTERVALS
-from shop.serializers import MAX_ID
+from shop.serializers import MAX_ID, MoneyField
 
-
-def _money(**kwargs) -> serializers.DecimalField:
-    return serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=True, **kwargs)
+# Statistics sum many orders: room for two more digits than one amount (payments share the shape).
+TOTAL_DIGITS = 14
 
 
 class PaymentInputSerializer(serializers.Serializer):
@@ -20,7 +19,7 @@ class PaymentInputSerializer(serializers.Serializer):
 
 
 class PaymentOutputSerializer(serializers.ModelSerializer):
-    amount = _money()
+    amount = MoneyField(max_digits=TOTAL_DIGITS)
 
     class Meta:
         model = Payment
@@ -66,9 +65,9 @@ class SalesQuerySerializer(DateRangeSerializer):
 
 
 class ProfitSerializer(serializers.Serializer):
-    revenue = _money()
-    cost = _money()
-    profit = _money()
+    revenue = MoneyField(max_digits=TOTAL_DIGITS)
+    cost = MoneyField(max_digits=TOTAL_DIGITS)
+    profit = MoneyField(max_digits=TOTAL_DIGITS)
     orders_count = serializers.IntegerField()
     currency = serializers.CharField()
 
@@ -77,7 +76,7 @@ class ProductSalesSerializer(serializers.Serializer):
     product_id = serializers.IntegerField(allow_null=True)
     name = serializers.CharField()
     units = serializers.IntegerField()
-    revenue = _money()
+    revenue = MoneyField(max_digits=TOTAL_DIGITS)
     percentage = serializers.DecimalField(max_digits=6, decimal_places=2, coerce_to_string=True)
 
 
@@ -85,7 +84,7 @@ class CategorySalesSerializer(serializers.Serializer):
     category_id = serializers.IntegerField(allow_null=True)
     category = serializers.CharField()
     units = serializers.IntegerField()
-    revenue = _money()
+    revenue = MoneyField(max_digits=TOTAL_DIGITS)
     percentage = serializers.DecimalField(max_digits=6, decimal_places=2, coerce_to_string=True)
     products = ProductSalesSerializer(many=True)
 
@@ -93,4 +92,4 @@ class CategorySalesSerializer(serializers.Serializer):
 class SalesPeriodSerializer(serializers.Serializer):
     period = serializers.DateField()
     orders = serializers.IntegerField()
-    revenue = _money()
+    revenue = MoneyField(max_digits=TOTAL_DIGITS)

@@ -5,15 +5,15 @@ from rest_framework import generics, mixins, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from payments.filters import PaymentFilter
-from payments.models import Payment
-from payments.selectors.payments import order_list_payable_by, payment_list, payment_list_for_order
-from payments.selectors.statistics import (
+from orders.reports.statistics import (
     statistics_category_sales,
     statistics_product_sales,
     statistics_profit,
     statistics_sales,
 )
+from payments.filters import PaymentFilter
+from payments.models import Payment
+from payments.selectors.payments import order_list_payable_by, payment_list, payment_list_for_order
 from payments.serializers import (
     CategorySalesSerializer,
     DateRangeSerializer,

@@ -7,14 +7,17 @@ storage under `MEDIA_ROOT`, served at `MEDIA_URL` (`/media/`).
 
 Cloudinary is an outside service: `image_store`, `document_store` and `media_delete`
 make network calls and must never run inside an open database transaction. Store
-first, then write the rows that point at the file; to remove a file whose row a
-transaction deletes, call `media_delete_on_commit` inside that transaction.
+first, then write the rows that point at the file inside `media_discarded_on_failure`
+(the files go again if the write fails); to remove a file whose row a transaction
+deletes, call `media_delete_on_commit` inside that transaction.
 """
 
 import logging
 import re
 import uuid
 import warnings
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -29,7 +32,7 @@ from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, PyPdfError
 
-from shop.errors import FileTooLarge, InvalidInput, UnsupportedMediaType, UpstreamUnavailable
+from shop.errors import DomainError, FileTooLarge, InvalidInput, UnsupportedMediaType, UpstreamUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -355,3 +358,46 @@ def media_delete_on_commit(*, public_id: str) -> None:
         media_delete(public_id=public_id)
 
     transaction.on_commit(delete_stored_file, robust=True)
+
+
+def images_store(*, uploads: Sequence, folder: str, field: str) -> list[StoredMedia]:
+    """Store every upload in `folder` as an image, or none: a refused file removes the ones already stored.
+
+    Raises what `image_store` raises, with `field` naming the request field. Must run
+    outside a transaction (the storage may be Cloudinary).
+    """
+    stored: list[StoredMedia] = []
+    for upload in uploads:
+        try:
+            stored.append(image_store(upload=upload, folder=folder))
+        except DomainError as error:
+            media_discard(stored=stored)
+            error.field = field
+            raise
+    return stored
+
+
+def media_discard(*, stored: Iterable[StoredMedia]) -> None:
+    """Remove files stored for a write that did not happen.
+
+    A failure is logged, never raised: it must not mask the error that made the write
+    fail, and an orphaned file is only wasted space.
+    """
+    for media in stored:
+        try:
+            media_delete(public_id=media.public_id)
+        except DomainError:
+            logger.warning("Could not delete orphaned file %s", media.public_id)
+
+
+@contextmanager
+def media_discarded_on_failure(*, stored: Iterable[StoredMedia]) -> Iterator[None]:
+    """Run the block that writes the rows pointing at `stored`; if it raises, remove those files and re-raise.
+
+    Open it outside the block's transaction, so the files go only once the rows are rolled back.
+    """
+    try:
+        yield
+    except BaseException:
+        media_discard(stored=stored)
+        raise

@@ -1,9 +1,10 @@
 from django.db import transaction
 
 from catalog.models import Category
-from catalog.services.images import images_delete_on_commit, images_discard, images_store
-from catalog.services.slugs import slug_unique, unique_save
+from catalog.services.unique_fields import unique_save
 from shop.errors import Conflict
+from shop.media import images_store, media_delete_on_commit, media_discarded_on_failure
+from shop.slugs import slug_unique
 
 CATEGORY_IMAGE_FOLDER = "categories"
 _UNIQUE_FIELDS = ("name", "slug")
@@ -12,29 +13,25 @@ _EDITABLE_FIELDS = ("name", "slug", "description", "image_url", "is_active")
 
 def _category_write(*, category: Category, data: dict, image) -> Category:
     stored = images_store(uploads=[image], folder=CATEGORY_IMAGE_FOLDER, field="image") if image else []
-    try:
-        with transaction.atomic():
-            if category.pk:
-                category = Category.objects.select_for_update().get(pk=category.pk)
-            old_public_id = category.image_public_id
-            for field in _EDITABLE_FIELDS:
-                if field in data:
-                    setattr(category, field, data[field])
-            if stored:
-                category.image_url = stored[0].secure_url
-                category.image_public_id = stored[0].public_id
-            elif "image_url" in data:
-                # A new URL replaces an uploaded image: the category no longer owns a stored file.
-                category.image_public_id = ""
-            if not category.slug:
-                category.slug = slug_unique(model=Category, name=category.name, exclude_pk=category.pk)
-            category.full_clean(validate_unique=False, validate_constraints=False)
-            unique_save(instance=category, fields=_UNIQUE_FIELDS)
-            if old_public_id and old_public_id != category.image_public_id:
-                images_delete_on_commit(public_ids=[old_public_id])
-    except BaseException:
-        images_discard(stored=stored)
-        raise
+    with media_discarded_on_failure(stored=stored), transaction.atomic():
+        if category.pk:
+            category = Category.objects.select_for_update().get(pk=category.pk)
+        old_public_id = category.image_public_id
+        for field in _EDITABLE_FIELDS:
+            if field in data:
+                setattr(category, field, data[field])
+        if stored:
+            category.image_url = stored[0].secure_url
+            category.image_public_id = stored[0].public_id
+        elif "image_url" in data:
+            # A new URL replaces an uploaded image: the category no longer owns a stored file.
+            category.image_public_id = ""
+        if not category.slug:
+            category.slug = slug_unique(model=Category, name=category.name, exclude_pk=category.pk)
+        category.full_clean(validate_unique=False, validate_constraints=False)
+        unique_save(instance=category, fields=_UNIQUE_FIELDS)
+        if old_public_id and old_public_id != category.image_public_id:
+            media_delete_on_commit(public_id=old_public_id)
     return category
 
 
@@ -68,4 +65,4 @@ def category_delete(*, category: Category) -> None:
         raise Conflict("This category still has products.", field="category")
     public_id = locked.image_public_id
     locked.delete()
-    images_delete_on_commit(public_ids=[public_id])
+    media_delete_on_commit(public_id=public_id)

@@ -9,28 +9,12 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from catalog.models import Category, Product, ProductImage
-from catalog.services.product_import_rows import COLUMNS, LIST_SEPARATOR
+from catalog.product_fields import FILE_COLUMNS, FILE_PRODUCT_COLUMNS
+from catalog.services.product_import_rows import LIST_SEPARATOR
 
 EXPORT_CHUNK_SIZE = 2000
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-_VALUE_FIELDS = (
-    "name",
-    "slug",
-    "sku",
-    "description",
-    "description_full",
-    "price",
-    "cost_price",
-    "quantity",
-    "colors",
-    "sizes",
-    "materials",
-    "image_cover",
-    "is_trending",
-    "is_disabled",
-)
 
 
 def _cell(value) -> str:
@@ -49,7 +33,9 @@ def product_export_rows(*, chunk_size: int = EXPORT_CHUNK_SIZE) -> Iterator[list
     through = Product.categories.through
     last_id = 0
     while True:
-        products = list(Product.objects.filter(pk__gt=last_id).order_by("pk").values("id", *_VALUE_FIELDS)[:chunk_size])
+        products = list(
+            Product.objects.filter(pk__gt=last_id).order_by("pk").values("id", *FILE_PRODUCT_COLUMNS)[:chunk_size]
+        )
         if not products:
             return
         ids = [product["id"] for product in products]
@@ -68,7 +54,7 @@ def product_export_rows(*, chunk_size: int = EXPORT_CHUNK_SIZE) -> Iterator[list
         for product in products:
             product["category"] = sorted(categories.get(product["id"], []))
             product["images"] = images.get(product["id"], [])
-            yield [product[column] for column in COLUMNS]
+            yield [product[column] for column in FILE_COLUMNS]
         last_id = ids[-1]
 
 
@@ -82,7 +68,7 @@ class _Echo:
 def product_export_csv_chunks() -> Iterator[bytes]:
     """The catalog as UTF-8 CSV, one encoded line at a time."""
     writer = csv.writer(_Echo())
-    yield writer.writerow(COLUMNS).encode("utf-8")
+    yield writer.writerow(FILE_COLUMNS).encode("utf-8")
     for row in product_export_rows():
         yield writer.writerow([_cell(value) for value in row]).encode("utf-8")
 
@@ -90,7 +76,7 @@ def product_export_csv_chunks() -> Iterator[bytes]:
 def product_export_csv(*, stream) -> int:
     """Write the catalog as CSV to a text stream; returns the number of products written."""
     writer = csv.writer(stream)
-    writer.writerow(COLUMNS)
+    writer.writerow(FILE_COLUMNS)
     count = 0
     for row in product_export_rows():
         writer.writerow([_cell(value) for value in row])
@@ -105,7 +91,7 @@ def product_export_xlsx(*, stream: BinaryIO) -> int:
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("products")
-    sheet.append(COLUMNS)
+    sheet.append(FILE_COLUMNS)
     count = 0
     for row in product_export_rows():
         sheet.append([_xlsx_value(sheet, value, WriteOnlyCell) for value in row])

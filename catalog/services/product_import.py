@@ -12,6 +12,7 @@ import queue
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import nullcontext
+from dataclasses import dataclass, field
 from functools import partial
 from operator import itemgetter
 from typing import BinaryIO
@@ -19,7 +20,6 @@ from typing import BinaryIO
 from django.db import DatabaseError, connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.text import slugify
 
 from catalog.models import Category, Product, ProductImage
 from catalog.services.product_import_rows import (
@@ -31,11 +31,31 @@ from catalog.services.product_import_rows import (
     table_read,
 )
 from shop.errors import InvalidInput
-from shop.media import media_delete
+from shop.media import media_delete_on_commit
+from shop.slugs import slug_base, slug_free
 
 DEFAULT_BATCH_SIZE = 2000
-# As catalog.services.slugs: room at the end of a slug for a "-<n>" suffix.
-CATEGORY_SLUG_BASE_LENGTH = Category._meta.get_field("slug").max_length - 8
+CATEGORY_SLUG_MAX_LENGTH = Category._meta.get_field("slug").max_length
+
+
+@dataclass
+class _BatchPlan:
+    """What one batch will write, worked out before any write."""
+
+    # (row, field values with the slug it gets) for each product to create.
+    new: list[tuple[Row, dict]] = field(default_factory=list)
+    # Stored products with changed fields, already set on them.
+    changed: list[Product] = field(default_factory=list)
+    # (row, product id) whose category links or images the row replaces.
+    relink: list[tuple[Row, int]] = field(default_factory=list)
+    reimage: list[tuple[Row, int]] = field(default_factory=list)
+    # The images the matched products have now: `_images_write` keeps the stored files of kept URLs.
+    stored_images: dict[int, list[ProductImage]] = field(default_factory=dict)
+    unchanged: int = 0
+
+    @property
+    def updated_ids(self) -> set[int]:
+        return {product.pk for product in self.changed} | {pk for _, pk in self.relink} | {pk for _, pk in self.reimage}
 
 
 class _Importer:
@@ -91,10 +111,9 @@ class _Importer:
             return
         new = []
         for name in missing.values():
-            base = slugify(name)[:CATEGORY_SLUG_BASE_LENGTH].strip("-") or "category"
-            slug, suffix = base, 2
-            while slug in self.category_slugs:
-                slug, suffix = f"{base}-{suffix}", suffix + 1
+            slug = slug_free(
+                slug_base(name, max_length=CATEGORY_SLUG_MAX_LENGTH, fallback="category"), self.category_slugs
+            )
             self.category_slugs.add(slug)
             new.append(Category(name=name, slug=slug))
         Category.objects.bulk_create(new)
@@ -102,6 +121,8 @@ class _Importer:
             self.categories[name.lower()] = category_id
 
     def _slug_unique(self, base: str, taken: set[str]) -> str:
+        """As `shop.slugs.slug_free`, but counting on from the highest stored suffix: a file naming
+        thousands of products alike would otherwise rescan every suffix for each of them."""
         if base not in taken and base not in self.slug_lines:
             return base
         if base not in self.slug_suffixes:
@@ -149,8 +170,44 @@ class _Importer:
         return True
 
     def _batch_write(self, rows: list[Row]) -> tuple[int, int, int]:
+        """(created, updated, unchanged): plan what the batch changes, then write it table by table."""
         if "category" in self.columns:
             self._category_ids(rows)
+        plan = self._batch_plan(rows)
+        created = self._products_insert(plan.new)
+        self._products_update(plan.changed)
+        self._categories_write(created, plan.relink)
+        self._images_write(created, plan.reimage, plan.stored_images)
+        return len(plan.new), len(plan.updated_ids), plan.unchanged
+
+    # --- Plan: reads only, three queries at most ---------------------------------
+
+    def _batch_plan(self, rows: list[Row]) -> "_BatchPlan":
+        """Sort the batch's rows into products to create and stored products to change (or leave alone)."""
+        plan = _BatchPlan()
+        matched = self._rows_match(rows, plan)
+        stored_categories = self._stored_category_ids(matched)
+        plan.stored_images = self._stored_images(matched)
+        for row, product in matched:
+            fields_changed = self._apply(row, product)
+            categories_changed = row.category_refs is not None and stored_categories.get(
+                product.pk, set()
+            ) != self._row_category_ids(row)
+            images_changed = row.image_urls is not None and row.image_urls != [
+                image.url for image in plan.stored_images.get(product.pk, [])
+            ]
+            if fields_changed:
+                plan.changed.append(product)
+            if categories_changed:
+                plan.relink.append((row, product.pk))
+            if images_changed:
+                plan.reimage.append((row, product.pk))
+            if not (fields_changed or categories_changed or images_changed):
+                plan.unchanged += 1
+        return plan
+
+    def _rows_match(self, rows: list[Row], plan: "_BatchPlan") -> list[tuple[Row, Product]]:
+        """Match each row to its stored product with one query; rows matching none go to `plan.new` with a slug."""
         skus = {row.sku for row in rows if row.sku}
         slugs = {row.slug or row.derived_slug for row in rows}
         stored = list(Product.objects.filter(Q(sku__in=skus) | Q(slug__in=slugs)))
@@ -158,72 +215,40 @@ class _Importer:
         by_sku = {product.sku.lower(): product for product in stored if product.sku}
         by_slug = {product.slug.lower(): product for product in stored}
         taken = {product.slug for product in stored}
-
         matched: list[tuple[Row, Product]] = []
-        new: list[tuple[Row, dict]] = []
         for row in rows:
             product = self._match(row, by_sku, by_slug)
-            if product is False:
-                continue
             if product is None:
-                slug = row.slug_key or self._slug_unique(row.derived_slug, taken)
-                taken.add(slug)
-                if slug not in self.slug_lines:
-                    self.slug_lines[slug] = row.line
-                    self.batch_slugs.append(slug)
-                new.append((row, {**row.values, "slug": slug, "sku": row.sku}))
-            else:
+                slug = self._new_slug(row, taken)
+                plan.new.append((row, {**row.values, "slug": slug, "sku": row.sku}))
+            elif product is not False:
                 matched.append((row, product))
+        return matched
 
-        stored_categories: dict[int, set[int]] = {}
-        stored_images: dict[int, list[ProductImage]] = {}
-        matched_ids = [product.pk for _, product in matched]
-        if matched_ids and "category" in self.columns:
-            links = Product.categories.through.objects.filter(product_id__in=matched_ids)
+    def _new_slug(self, row: Row, taken: set[str]) -> str:
+        """The slug of a product the row creates, recorded as used by this file."""
+        slug = row.slug_key or self._slug_unique(row.derived_slug, taken)
+        taken.add(slug)
+        if slug not in self.slug_lines:
+            self.slug_lines[slug] = row.line
+            self.batch_slugs.append(slug)
+        return slug
+
+    def _stored_category_ids(self, matched: list[tuple[Row, Product]]) -> dict[int, set[int]]:
+        stored: dict[int, set[int]] = {}
+        if matched and "category" in self.columns:
+            links = Product.categories.through.objects.filter(product_id__in=[product.pk for _, product in matched])
             for product_id, category_id in links.values_list("product_id", "category_id"):
-                stored_categories.setdefault(product_id, set()).add(category_id)
-        if matched_ids and "images" in self.columns:
-            for image in ProductImage.objects.filter(product_id__in=matched_ids).order_by("product_id", "position"):
-                stored_images.setdefault(image.product_id, []).append(image)
+                stored.setdefault(product_id, set()).add(category_id)
+        return stored
 
-        changed: list[Product] = []
-        relink: list[tuple[Row, int]] = []
-        reimage: list[tuple[Row, int]] = []
-        unchanged = 0
-        for row, product in matched:
-            fields_changed = self._apply(row, product)
-            categories_changed = row.category_refs is not None and stored_categories.get(
-                product.pk, set()
-            ) != self._row_category_ids(row)
-            images_changed = (
-                row.image_urls is not None
-                and [image.url for image in stored_images.get(product.pk, [])] != row.image_urls
-            )
-            if fields_changed:
-                changed.append(product)
-            if categories_changed:
-                relink.append((row, product.pk))
-            if images_changed:
-                reimage.append((row, product.pk))
-            if not (fields_changed or categories_changed or images_changed):
-                unchanged += 1
-
-        created: list[tuple[Row, int]] = []
-        if new:
-            rows_insert(Product, [values for _, values in new])
-            ids = dict(Product.objects.filter(slug__in=[values["slug"] for _, values in new]).values_list("slug", "id"))
-            created = [(row, ids[values["slug"]]) for row, values in new]
-        if changed:
-            now = timezone.now()
-            for product in changed:
-                product.updated_at = now
-            Product.objects.bulk_update(
-                changed, [*self.update_fields, "name", "slug", "sku", "updated_at"], batch_size=self.batch_size
-            )
-        self._categories_write(created, relink)
-        self._images_write(created, reimage, stored_images)
-        updated = {p.pk for p in changed} | {pk for _, pk in relink} | {pk for _, pk in reimage}
-        return len(new), len(updated), unchanged
+    def _stored_images(self, matched: list[tuple[Row, Product]]) -> dict[int, list[ProductImage]]:
+        stored: dict[int, list[ProductImage]] = {}
+        if matched and "images" in self.columns:
+            images = ProductImage.objects.filter(product_id__in=[product.pk for _, product in matched])
+            for image in images.order_by("product_id", "position"):
+                stored.setdefault(image.product_id, []).append(image)
+        return stored
 
     def _match(self, row: Row, by_sku: dict, by_slug: dict) -> Product | bool | None:
         """The stored product this row updates, None to create one, False when the row is refused."""
@@ -265,6 +290,26 @@ class _Importer:
     def _row_category_ids(self, row: Row) -> set[int]:
         return {self.categories.get(ref.lower()) or self.categories[ref] for ref in row.category_refs or ()}
 
+    # --- Write: one multi-row statement per table --------------------------------
+
+    def _products_insert(self, new: list[tuple[Row, dict]]) -> list[tuple[Row, int]]:
+        """INSERT the new products; (row, id) for each, read back by their unique slugs."""
+        if not new:
+            return []
+        rows_insert(Product, [values for _, values in new])
+        ids = dict(Product.objects.filter(slug__in=[values["slug"] for _, values in new]).values_list("slug", "id"))
+        return [(row, ids[values["slug"]]) for row, values in new]
+
+    def _products_update(self, changed: list[Product]) -> None:
+        if not changed:
+            return
+        now = timezone.now()
+        for product in changed:
+            product.updated_at = now
+        Product.objects.bulk_update(
+            changed, [*self.update_fields, "name", "slug", "sku", "updated_at"], batch_size=self.batch_size
+        )
+
     def _categories_write(self, created: list[tuple[Row, int]], relink: list[tuple[Row, int]]) -> None:
         if "category" not in self.columns:
             return
@@ -302,7 +347,7 @@ class _Importer:
         ]
         rows_insert(ProductImage, images)
         for public_id in removed:
-            transaction.on_commit(lambda public_id=public_id: media_delete(public_id=public_id))
+            media_delete_on_commit(public_id=public_id)
 
 
 def rows_insert(model, rows: list[dict]) -> None:

@@ -8,7 +8,6 @@ database work of the whole import.
 
 import csv
 import io
-import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -19,43 +18,24 @@ from typing import BinaryIO
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
-from django.utils.text import slugify
 
 from catalog.models import Product
+from catalog.product_fields import FILE_COLUMNS, FILE_PRODUCT_COLUMNS
 from shop.errors import InvalidInput, UnsupportedMediaType
+from shop.slugs import slug_base
+from shop.url_rules import SITE_OR_HTTP_URL_MESSAGE, is_site_or_http_url
 
-COLUMNS = (
-    "name",
-    "slug",
-    "sku",
-    "description",
-    "description_full",
-    "price",
-    "cost_price",
-    "quantity",
-    "category",
-    "colors",
-    "sizes",
-    "materials",
-    "image_cover",
-    "images",
-    "is_trending",
-    "is_disabled",
-)
 REQUIRED_COLUMNS = ("name", "price")
 LIST_SEPARATOR = "|"
 FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
 
-# Columns that map one-to-one onto a Product field; `category` and `images` live in other tables.
-_PRODUCT_FIELDS = tuple(column for column in COLUMNS if column not in ("category", "images"))
 # Written from a row's values; slug and sku are matched on, then set by the importer itself.
-ROW_VALUE_FIELDS = tuple(column for column in _PRODUCT_FIELDS if column not in ("slug", "sku"))
+ROW_VALUE_FIELDS = tuple(column for column in FILE_PRODUCT_COLUMNS if column not in ("slug", "sku"))
 _MONEY_LIMIT = Decimal(10) ** 10  # DecimalField(max_digits=12, decimal_places=2)
 _CENT = Decimal("0.01")
 _QUANTITY_MAX = 2_147_483_647
 _TRUE = {"true", "1", "yes", "y", "t", "on"}
 _FALSE = {"false", "0", "no", "n", "f", "off", ""}
-_URL = re.compile(r"(https?://|/)\S*\Z")
 
 
 @dataclass
@@ -104,7 +84,7 @@ def _header_read(cells: list[str]) -> list[str]:
         columns.pop()
     if not columns:
         raise InvalidInput("The file is empty.", field="file")
-    unknown = [column for column in columns if column not in COLUMNS]
+    unknown = [column for column in columns if column not in FILE_COLUMNS]
     if unknown:
         raise InvalidInput(f"Unknown columns: {', '.join(unknown)}.", field="file")
     duplicated = sorted({column for column in columns if columns.count(column) > 1})
@@ -277,8 +257,8 @@ def _list(raw: str, max_length: int | None = None) -> list[str]:
 
 def _url(raw: str) -> str:
     value = _text(raw, 500)
-    if value and not _URL.match(value):
-        raise _FieldError("Enter an http(s) URL or a path starting with /.")
+    if value and not is_site_or_http_url(value):
+        raise _FieldError(SITE_OR_HTTP_URL_MESSAGE)
     return value
 
 
@@ -331,12 +311,7 @@ _PARSERS: dict[str, Callable[[str], object]] = {
 }
 
 
-# As catalog.services.slugs: room at the end of a slug for a "-<n>" suffix.
-_SLUG_BASE_LENGTH = Product._meta.get_field("slug").max_length - 8
-
-
-def slug_from_name(name: str) -> str:
-    return slugify(name)[:_SLUG_BASE_LENGTH].strip("-") or "product"
+_SLUG_MAX_LENGTH = Product._meta.get_field("slug").max_length
 
 
 def row_parse(line: int, columns: list[str], cells: list[str], report: ImportReport) -> Row | None:
@@ -358,7 +333,7 @@ def row_parse(line: int, columns: list[str], cells: list[str], report: ImportRep
         name=parsed["name"],
         sku=parsed.get("sku"),
         slug=parsed.get("slug"),
-        derived_slug=slug_from_name(parsed["name"]),
+        derived_slug=slug_base(parsed["name"], max_length=_SLUG_MAX_LENGTH, fallback="product"),
         values=values,
         category_refs=parsed.get("category"),
         image_urls=parsed.get("images"),

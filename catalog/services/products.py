@@ -4,32 +4,14 @@ from django.conf import settings
 from django.db import transaction
 
 from catalog.models import Category, Product, ProductImage
-from catalog.services.images import images_delete_on_commit, images_discard, images_store
-from catalog.services.slugs import slug_unique, unique_save
+from catalog.product_fields import PRODUCT_COLUMNS
+from catalog.services.unique_fields import unique_save
 from shop.errors import InvalidInput
-from shop.media import StoredMedia
+from shop.media import StoredMedia, images_store, media_delete_on_commit, media_discarded_on_failure
+from shop.slugs import slug_unique
 
 PRODUCT_IMAGE_FOLDER = "products"
 _UNIQUE_FIELDS = ("slug", "sku")
-_EDITABLE_FIELDS = (
-    "name",
-    "slug",
-    "sku",
-    "description",
-    "description_full",
-    "price",
-    "cost_price",
-    "currency",
-    "quantity",
-    "image_cover",
-    "colors",
-    "sizes",
-    "materials",
-    "dimensions",
-    "weight",
-    "is_trending",
-    "is_disabled",
-)
 
 
 def _categories_resolve(*, data: dict) -> list[Category] | None:
@@ -59,7 +41,7 @@ def _gallery_size_check(count: int) -> None:
 
 
 def _fields_apply(*, product: Product, data: dict) -> None:
-    for field in _EDITABLE_FIELDS:
+    for field in PRODUCT_COLUMNS:
         if field in data:
             setattr(product, field, data[field])
     if product.sku == "":
@@ -89,23 +71,19 @@ def product_create(*, data: dict, uploads: Sequence = ()) -> Product:
     urls = list(dict.fromkeys(data.get("images") or ()))
     _gallery_size_check(len(urls) + len(uploads))
     stored = images_store(uploads=uploads, folder=PRODUCT_IMAGE_FOLDER, field="images")
-    try:
-        with transaction.atomic():
-            product = Product()
-            _fields_apply(product=product, data=data)
-            if not product.slug:
-                product.slug = slug_unique(model=Product, name=product.name)
-            gallery = _gallery_rows(product=product, urls=urls, stored=stored, start=0)
-            if not product.image_cover and gallery:
-                product.image_cover = gallery[0].url
-            product.full_clean(validate_unique=False, validate_constraints=False)
-            unique_save(instance=product, fields=_UNIQUE_FIELDS)
-            if categories:
-                product.categories.set(categories)
-            ProductImage.objects.bulk_create(gallery)
-    except BaseException:
-        images_discard(stored=stored)
-        raise
+    with media_discarded_on_failure(stored=stored), transaction.atomic():
+        product = Product()
+        _fields_apply(product=product, data=data)
+        if not product.slug:
+            product.slug = slug_unique(model=Product, name=product.name)
+        gallery = _gallery_rows(product=product, urls=urls, stored=stored, start=0)
+        if not product.image_cover and gallery:
+            product.image_cover = gallery[0].url
+        product.full_clean(validate_unique=False, validate_constraints=False)
+        unique_save(instance=product, fields=_UNIQUE_FIELDS)
+        if categories:
+            product.categories.set(categories)
+        ProductImage.objects.bulk_create(gallery)
     return product
 
 
@@ -125,42 +103,39 @@ def product_update(
     categories = _categories_resolve(data=data)
     removed = set(removed_image_urls)
     stored = images_store(uploads=uploads, folder=PRODUCT_IMAGE_FOLDER, field="images") if uploads else []
-    try:
-        with transaction.atomic():
-            locked = Product.objects.select_for_update().get(pk=product.pk)
-            current = list(locked.images.all())
-            current_urls = {image.url for image in current}
-            unknown = removed - current_urls - {locked.image_cover}
-            if unknown:
-                raise InvalidInput(f"Not images of this product: {sorted(unknown)}.", field="removed_image_urls")
-            wanted = list(dict.fromkeys(data["images"])) if "images" in data else None
-            dropped = [
-                image for image in current if image.url in removed or (wanted is not None and image.url not in wanted)
-            ]
-            kept = [image for image in current if image not in dropped]
-            kept_urls = {image.url for image in kept}
-            added_urls = [url for url in (wanted or ()) if url not in kept_urls and url not in removed]
-            _gallery_size_check(len(kept) + len(added_urls) + len(stored))
+    with media_discarded_on_failure(stored=stored), transaction.atomic():
+        locked = Product.objects.select_for_update().get(pk=product.pk)
+        current = list(locked.images.all())
+        current_urls = {image.url for image in current}
+        unknown = removed - current_urls - {locked.image_cover}
+        if unknown:
+            raise InvalidInput(f"Not images of this product: {sorted(unknown)}.", field="removed_image_urls")
+        wanted = list(dict.fromkeys(data["images"])) if "images" in data else None
+        dropped = [
+            image for image in current if image.url in removed or (wanted is not None and image.url not in wanted)
+        ]
+        kept = [image for image in current if image not in dropped]
+        kept_urls = {image.url for image in kept}
+        added_urls = [url for url in (wanted or ()) if url not in kept_urls and url not in removed]
+        _gallery_size_check(len(kept) + len(added_urls) + len(stored))
 
-            _fields_apply(product=locked, data=data)
-            gallery_start = max((image.position for image in kept), default=-1) + 1
-            added = _gallery_rows(product=locked, urls=added_urls, stored=stored, start=gallery_start)
-            gallery_urls = [image.url for image in kept] + [image.url for image in added]
-            if locked.image_cover in removed or locked.image_cover in {image.url for image in dropped}:
-                locked.image_cover = ""
-            if not locked.image_cover and gallery_urls:
-                locked.image_cover = gallery_urls[0]
-            locked.full_clean(validate_unique=False, validate_constraints=False)
-            unique_save(instance=locked, fields=_UNIQUE_FIELDS)
-            if categories is not None:
-                locked.categories.set(categories)
-            if dropped:
-                ProductImage.objects.filter(pk__in=[image.pk for image in dropped]).delete()
-                images_delete_on_commit(public_ids=[image.public_id for image in dropped])
-            ProductImage.objects.bulk_create(added)
-    except BaseException:
-        images_discard(stored=stored)
-        raise
+        _fields_apply(product=locked, data=data)
+        gallery_start = max((image.position for image in kept), default=-1) + 1
+        added = _gallery_rows(product=locked, urls=added_urls, stored=stored, start=gallery_start)
+        gallery_urls = [image.url for image in kept] + [image.url for image in added]
+        if locked.image_cover in removed or locked.image_cover in {image.url for image in dropped}:
+            locked.image_cover = ""
+        if not locked.image_cover and gallery_urls:
+            locked.image_cover = gallery_urls[0]
+        locked.full_clean(validate_unique=False, validate_constraints=False)
+        unique_save(instance=locked, fields=_UNIQUE_FIELDS)
+        if categories is not None:
+            locked.categories.set(categories)
+        if dropped:
+            ProductImage.objects.filter(pk__in=[image.pk for image in dropped]).delete()
+            for image in dropped:
+                media_delete_on_commit(public_id=image.public_id)
+        ProductImage.objects.bulk_create(added)
     return locked
 
 
@@ -194,4 +169,5 @@ def product_delete(*, product: Product) -> None:
     """
     public_ids = list(product.images.exclude(public_id="").values_list("public_id", flat=True))
     product.delete()
-    images_delete_on_commit(public_ids=public_ids)
+    for public_id in public_ids:
+        media_delete_on_commit(public_id=public_id)

@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook, load_workbook
 
 from catalog.models import Category, Product, ProductImage
+from catalog.product_fields import FILE_COLUMNS as COLUMNS
 from catalog.services.product_export import product_export_csv, product_export_xlsx
 from catalog.services.product_import import product_import
-from catalog.services.product_import_rows import COLUMNS
 from catalog.tests.factories import CategoryFactory, ProductFactory, ProductImageFactory
 from shop.errors import InvalidInput, UnsupportedMediaType
 

@@ -12,7 +12,6 @@ from catalog.services.categories import category_create, category_delete, catego
 from catalog.services.offers import offer_create, offer_delete, offer_update
 from catalog.services.products import product_create, product_delete, product_gallery_extend, product_update
 from catalog.services.reviews import product_ratings_refresh, review_create, review_delete
-from catalog.services.slugs import slug_unique
 from catalog.tests.factories import (
     CategoryFactory,
     OfferFactory,
@@ -24,6 +23,7 @@ from catalog.tests.factories import (
 )
 from shop.errors import Conflict, InvalidInput, NotFound, UnsupportedMediaType
 from shop.media import image_store
+from shop.slugs import slug_unique
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,6 @@ inside a transaction; if the rows then fail to save, the stored file is deleted.
 """
 
 import datetime
-import logging
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -17,9 +16,7 @@ from catalog.pricing import final_price
 from catalog.selectors import product_discounts_now
 from orders.inquiries.models import Inquiry, InquiryNote, ProductRequest, QuoteRequest, QuoteRequestItem
 from shop.errors import DomainError, InvalidInput, UnsupportedMediaType
-from shop.media import StoredDocument, document_store, media_delete
-
-logger = logging.getLogger(__name__)
+from shop.media import StoredDocument, document_store, media_discard, media_discarded_on_failure
 
 # The formats inquiries take; the media layer also knows GIF, which they refuse.
 INQUIRY_FILE_FORMATS = frozenset({"pdf", "jpg", "png", "webp"})
@@ -43,7 +40,7 @@ def _attachment_store(*, upload, folder: str, allow_images: bool, field: str) ->
             refused.message = ACCEPTED_FORMATS_MESSAGE if allow_images else "Only PDF files are accepted."
         raise
     if stored.format not in INQUIRY_FILE_FORMATS:
-        _discard(stored)
+        media_discard(stored=[stored])
         raise UnsupportedMediaType(ACCEPTED_FORMATS_MESSAGE, field=field)
     return stored
 
@@ -60,14 +57,6 @@ def _file_fields(stored: StoredDocument | None) -> dict:
     }
 
 
-def _discard(stored: StoredDocument) -> None:
-    try:
-        media_delete(public_id=stored.public_id)
-    except DomainError:
-        # Never mask the error that made us discard it; an orphan is only wasted space.
-        logger.warning("Could not delete orphaned attachment %s", stored.public_id)
-
-
 def _contact(*, full_name: str, email: str, phone: str, country: str, city: str) -> dict:
     """Who asks, as stored for either kind: the email normalised the way accounts store theirs."""
     return {"full_name": full_name, "email": normalize_email(email), "phone": phone, "country": country, "city": city}
@@ -75,12 +64,8 @@ def _contact(*, full_name: str, email: str, phone: str, country: str, city: str)
 
 def _write_or_discard(stored: StoredDocument | None, write):
     """Run `write()`; if it fails, delete the file stored for it so nothing is orphaned."""
-    try:
+    with media_discarded_on_failure(stored=[stored] if stored else []):
         return write()
-    except BaseException:
-        if stored is not None:
-            _discard(stored)
-        raise
 
 
 @transaction.atomic

@@ -1,5 +1,6 @@
 import ast
 import re
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -33,3 +34,17 @@ def test_bench_checkout_reports_throughput_and_exact_stock(live_server, capsys):
     assert not Order.objects.exists()
     assert not Product.objects.exists()
     assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_bench_statistics_reports_every_statistic_and_leaves_nothing_behind():
+    out = StringIO()
+
+    call_command("bench_statistics", "--orders", "30", "--products", "5", "--repeat", "1", stdout=out)
+
+    report = out.getvalue()
+    assert "30 orders, 90 lines, 5 products" in report
+    assert "profit" in report and "category-sales" in report and "1 query" in report
+    assert "rolled back" in report
+    assert not Order.objects.exists()
+    assert not Product.objects.exists()

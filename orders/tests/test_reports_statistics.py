@@ -5,14 +5,14 @@ import pytest
 
 from catalog.tests.factories import CategoryFactory, ProductFactory
 from orders.models import OrderStatus
-from orders.tests.factories import OrderFactory, OrderItemFactory
-from payments.selectors.statistics import (
+from orders.reports.statistics import (
     _percentages,
     statistics_category_sales,
     statistics_product_sales,
     statistics_profit,
     statistics_sales,
 )
+from orders.tests.factories import OrderFactory, OrderItemFactory
 
 D = Decimal
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from catalog.models import Category, Product
 from orders.models import Order, OrderItem, OrderStatus
-from payments.selectors.statistics import (
+from orders.reports.statistics import (
     statistics_category_sales,
     statistics_product_sales,
     statistics_profit,

@@ -1,15 +1,15 @@
-"""The admin home's sales charts, drawn as inline SVG on the server: no JavaScript, no CDN."""
+"""The admin home's sales charts, drawn as inline SVG on the server: no JavaScript, no CDN.
+
+`templates/admin/index.html` shows them through the `sales_dashboard` tag (orders/templatetags/sales_charts.py).
+"""
 
 from datetime import timedelta
 from decimal import Decimal
 
-from django import template
 from django.conf import settings
 from django.utils import timezone
 
-from payments.selectors.statistics import statistics_product_sales, statistics_sales
-
-register = template.Library()
+from orders.reports.statistics import statistics_product_sales, statistics_sales
 
 DASHBOARD_DAYS = 30
 TOP_PRODUCTS = 10
@@ -44,8 +44,7 @@ def _product_bars(products: list[dict]) -> list[dict]:
     return [product | {"width": round(float(product["revenue"] / peak) * 100, 2)} for product in products]
 
 
-@register.inclusion_tag("payments/sales_dashboard.html")
-def sales_dashboard() -> dict:
+def sales_dashboard_context() -> dict:
     """Revenue per day over the last 30 days and the 10 best-selling products (three queries)."""
     today = timezone.localdate()
     days = statistics_sales(interval="day", date_from=today - timedelta(days=DASHBOARD_DAYS - 1), date_to=today)
