@@ -6,6 +6,16 @@ from rest_framework_simplejwt.tokens import RefreshToken
 # Shared fixtures of outside services: `fake_cloudinary`.
 pytest_plugins = ["shop.tests.fake_cloudinary"]
 
+# The shipping address of every test that checks out, as the API takes it (services: `Shipping(**SHIPPING)`).
+SHIPPING = {
+    "full_name": "Ada Lovelace",
+    "address": "1 Analytical Way",
+    "city": "London",
+    "postal_code": "N1 9GU",
+    "country": "GB",
+    "phone": "+44 20 0000",
+}
+
 
 @pytest.fixture(autouse=True)
 def _isolated_cache():
@@ -83,3 +93,11 @@ def staff_client(staff):
 @pytest.fixture
 def superuser_client(superuser):
     return client_for(superuser)
+
+
+@pytest.fixture
+def admin_client(client, superuser):
+    """Django's test client logged in to the admin site as `superuser` (pytest-django's own logs in
+    a user the test cannot name)."""
+    client.force_login(superuser)
+    return client

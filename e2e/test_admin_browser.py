@@ -11,7 +11,8 @@ from django.utils import timezone
 from playwright.sync_api import APIRequestContext, Page, Route, expect
 
 from accounts.tests.factories import DEFAULT_PASSWORD, SuperuserFactory, UserFactory
-from catalog.tests.factories import ProductFactory, png_upload
+from catalog.tests.factories import ProductFactory
+from shop.tests.factories import image_upload
 
 pytestmark = pytest.mark.browser
 
@@ -79,7 +80,7 @@ def test_category_and_product_with_uploaded_image_created_in_admin_show_in_api(p
     page.select_option("#id_categories_from", label="Desk Lamps")
     page.click("#id_categories_add")
     expect(page.locator("#id_categories_to option")).to_have_text(["Desk Lamps"])
-    image = png_upload("brass-lamp.png", size=(64, 48), color="orange").read()
+    image = image_upload(name="brass-lamp.png", size=(64, 48), color="orange").read()
     page.set_input_files(
         "#id_upload_images", files=[{"name": "brass-lamp.png", "mimeType": "image/png", "buffer": image}]
     )

@@ -1,11 +1,8 @@
-import io
 from datetime import timedelta
 from decimal import Decimal
 
 import factory
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from PIL import Image
 
 from accounts.tests.factories import UserFactory
 from catalog.models import Category, Offer, Product, ProductImage, Review
@@ -65,15 +62,3 @@ class ReviewFactory(factory.django.DjangoModelFactory):
     product = factory.SubFactory(ProductFactory)
     rating = 4
     comment = "Good value."
-
-
-def png_upload(name: str = "photo.png", size: tuple[int, int] = (8, 6), color: str = "red") -> SimpleUploadedFile:
-    """A real small PNG, as a browser would upload it."""
-    buffer = io.BytesIO()
-    Image.new("RGB", size, color).save(buffer, format="PNG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
-
-
-def text_upload(name: str = "photo.png") -> SimpleUploadedFile:
-    """A text file pretending to be an image by its name and content type."""
-    return SimpleUploadedFile(name, b"definitely not an image", content_type="image/png")

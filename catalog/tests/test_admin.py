@@ -6,23 +6,10 @@ from django.urls import reverse
 
 from catalog.models import Category, Product, Review
 from catalog.services.products import product_create
-from catalog.tests.factories import (
-    CategoryFactory,
-    OfferFactory,
-    ProductFactory,
-    ProductImageFactory,
-    ReviewFactory,
-    png_upload,
-    text_upload,
-)
+from catalog.tests.factories import CategoryFactory, OfferFactory, ProductFactory, ProductImageFactory, ReviewFactory
+from shop.tests.factories import image_upload, text_upload
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client, superuser):
-    client.force_login(superuser)
-    return client
 
 
 @pytest.mark.parametrize(
@@ -146,7 +133,7 @@ def test_product_list_edits_price_and_quantity(admin_client):
 
 
 def test_product_deleted_in_admin_leaves_storage_too(admin_client, django_capture_on_commit_callbacks):
-    product = product_create(data={"name": "Lamp", "price": Decimal("1"), "quantity": 1}, uploads=[png_upload()])
+    product = product_create(data={"name": "Lamp", "price": Decimal("1"), "quantity": 1}, uploads=[image_upload()])
     public_id = product.images.get().public_id
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -216,7 +203,7 @@ def _stored_files(settings):
 
 
 def test_product_added_in_admin_with_uploaded_images_gets_gallery_and_cover(admin_client, settings):
-    uploads = [png_upload("front.png"), png_upload("back.png", color="blue")]
+    uploads = [image_upload(name="front.png"), image_upload(name="back.png", color="blue")]
 
     response = admin_client.post(reverse("admin:catalog_product_add"), _product_form(upload_images=uploads))
 
@@ -236,7 +223,7 @@ def test_product_admin_upload_appends_to_existing_gallery_and_keeps_cover(admin_
         name=product.name,
         slug=product.slug,
         image_cover="/media/cover.png",
-        upload_images=[png_upload()],
+        upload_images=[image_upload()],
         **{
             "images-TOTAL_FORMS": "1",
             "images-INITIAL_FORMS": "1",
@@ -256,7 +243,7 @@ def test_product_admin_upload_appends_to_existing_gallery_and_keeps_cover(admin_
 
 
 def test_product_admin_refuses_a_file_that_is_not_an_image_and_stores_nothing(admin_client, settings):
-    data = _product_form(upload_images=[png_upload("good.png"), text_upload("bad.png")])
+    data = _product_form(upload_images=[image_upload(name="good.png"), text_upload("bad.png")])
 
     response = admin_client.post(reverse("admin:catalog_product_add"), data)
 
@@ -268,7 +255,7 @@ def test_product_admin_refuses_a_file_that_is_not_an_image_and_stores_nothing(ad
 
 def test_product_admin_discards_stored_uploads_when_the_form_is_invalid(admin_client, settings):
     response = admin_client.post(
-        reverse("admin:catalog_product_add"), _product_form(price="-1", upload_images=[png_upload()])
+        reverse("admin:catalog_product_add"), _product_form(price="-1", upload_images=[image_upload()])
     )
 
     assert response.status_code == 200
@@ -283,7 +270,7 @@ def test_product_admin_counts_uploads_against_the_gallery_limit(admin_client, se
     data = _product_form(
         name=product.name,
         slug=product.slug,
-        upload_images=[png_upload("a.png"), png_upload("b.png")],
+        upload_images=[image_upload(name="a.png"), image_upload(name="b.png")],
         **{
             "images-TOTAL_FORMS": "1",
             "images-INITIAL_FORMS": "1",
@@ -293,7 +280,7 @@ def test_product_admin_counts_uploads_against_the_gallery_limit(admin_client, se
             "images-0-position": "0",
         },
     )
-    too_many = _product_form(upload_images=[png_upload(f"{n}.png") for n in range(3)])
+    too_many = _product_form(upload_images=[image_upload(name=f"{n}.png") for n in range(3)])
 
     refused = admin_client.post(reverse("admin:catalog_product_change", args=[product.pk]), data)
     refused_new = admin_client.post(reverse("admin:catalog_product_add"), too_many)

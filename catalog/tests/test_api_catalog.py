@@ -11,7 +11,8 @@ from drf_spectacular.generators import SchemaGenerator
 from jsonschema import Draft202012Validator
 
 from catalog.models import Category, Offer
-from catalog.tests.factories import CategoryFactory, OfferFactory, ProductFactory, png_upload, text_upload
+from catalog.tests.factories import CategoryFactory, OfferFactory, ProductFactory
+from shop.tests.factories import image_upload, text_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +85,7 @@ def test_category_create_with_json(staff_client):
 
 def test_category_create_with_multipart_image(staff_client):
     response = staff_client.post(
-        "/api/categories", {"data": json.dumps({"name": "Lamps"}), "image": png_upload()}, format="multipart"
+        "/api/categories", {"data": json.dumps({"name": "Lamps"}), "image": image_upload()}, format="multipart"
     )
 
     category = Category.objects.get()
@@ -299,7 +300,9 @@ def test_offer_writes_require_staff(api_client, customer_client):
 
 def test_upload_image_returns_stored_media(staff_client):
     response = staff_client.post(
-        "/api/upload/image", {"file": png_upload(size=(30, 20)), "folder": "../Promo Banners/2026"}, format="multipart"
+        "/api/upload/image",
+        {"file": image_upload(size=(30, 20)), "folder": "../Promo Banners/2026"},
+        format="multipart",
     )
 
     body = response.json()
@@ -311,7 +314,7 @@ def test_upload_image_returns_stored_media(staff_client):
 
 
 def test_upload_image_default_folder(staff_client):
-    body = staff_client.post("/api/upload/image/", {"file": png_upload()}, format="multipart").json()
+    body = staff_client.post("/api/upload/image/", {"file": image_upload()}, format="multipart").json()
 
     assert body["public_id"].startswith("ecommerce/")
 
@@ -320,7 +323,7 @@ def test_upload_image_refuses_non_images_and_oversized_files(staff_client, setti
     fake = staff_client.post("/api/upload/image", {"file": text_upload()}, format="multipart")
     missing = staff_client.post("/api/upload/image", {}, format="multipart")
     settings.MAX_UPLOAD_MB = 0
-    large = staff_client.post("/api/upload/image", {"file": png_upload()}, format="multipart")
+    large = staff_client.post("/api/upload/image", {"file": image_upload()}, format="multipart")
 
     assert fake.status_code == 415
     assert missing.status_code == 400 and missing.json()["field"] == "file"
@@ -328,13 +331,15 @@ def test_upload_image_refuses_non_images_and_oversized_files(staff_client, setti
 
 
 def test_upload_requires_staff(api_client, customer_client):
-    assert api_client.post("/api/upload/image", {"file": png_upload()}, format="multipart").status_code == 401
-    assert customer_client.post("/api/upload/images", {"files": [png_upload()]}, format="multipart").status_code == 403
+    assert api_client.post("/api/upload/image", {"file": image_upload()}, format="multipart").status_code == 401
+    assert (
+        customer_client.post("/api/upload/images", {"files": [image_upload()]}, format="multipart").status_code == 403
+    )
 
 
 def test_upload_images_reports_uploaded_and_failed(staff_client):
     response = staff_client.post(
-        "/api/upload/images", {"files": [png_upload("a.png"), text_upload("b.png")]}, format="multipart"
+        "/api/upload/images", {"files": [image_upload(name="a.png"), text_upload("b.png")]}, format="multipart"
     )
 
     body = response.json()

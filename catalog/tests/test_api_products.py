@@ -9,15 +9,9 @@ from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from catalog.models import Product
-from catalog.tests.factories import (
-    CategoryFactory,
-    OfferFactory,
-    ProductFactory,
-    ProductImageFactory,
-    png_upload,
-    text_upload,
-)
+from catalog.tests.factories import CategoryFactory, OfferFactory, ProductFactory, ProductImageFactory
 from conftest import client_for
+from shop.tests.factories import image_upload, text_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -362,7 +356,7 @@ def test_create_with_multipart_data_and_images(staff_client):
     data = json.dumps({"name": "Lamp", "price": 45000, "quantity": 10})
 
     response = staff_client.post(
-        "/api/products/", {"data": data, "images": [png_upload(), png_upload("b.png")]}, format="multipart"
+        "/api/products/", {"data": data, "images": [image_upload(), image_upload(name="b.png")]}, format="multipart"
     )
 
     product = response.json()["product"]
@@ -377,7 +371,7 @@ def test_create_with_multipart_data_sent_as_a_json_blob(staff_client):
 
     blob = SimpleUploadedFile("blob", b'{"name": "Lamp", "price": 5, "quantity": 1}', content_type="application/json")
 
-    response = staff_client.post("/api/products", {"data": blob, "images": [png_upload()]}, format="multipart")
+    response = staff_client.post("/api/products", {"data": blob, "images": [image_upload()]}, format="multipart")
 
     assert response.status_code == 201
     assert response.json()["product"]["name"] == "Lamp"
@@ -398,7 +392,7 @@ def test_create_with_too_many_images_is_400(staff_client, settings):
     data = json.dumps({"name": "Lamp", "price": 1, "quantity": 1})
 
     response = staff_client.post(
-        "/api/products", {"data": data, "images": [png_upload(), png_upload()]}, format="multipart"
+        "/api/products", {"data": data, "images": [image_upload(), image_upload()]}, format="multipart"
     )
 
     assert response.status_code == 400
@@ -469,7 +463,7 @@ def test_update_changes_given_fields(staff_client, method):
 def test_update_multipart_adds_and_removes_images(staff_client, django_capture_on_commit_callbacks):
     created = staff_client.post(
         "/api/products",
-        {"data": json.dumps({"name": "Lamp", "price": 1, "quantity": 1}), "images": [png_upload(), png_upload()]},
+        {"data": json.dumps({"name": "Lamp", "price": 1, "quantity": 1}), "images": [image_upload(), image_upload()]},
         format="multipart",
     ).json()
     first, second = created["product"]["images"]
@@ -477,7 +471,7 @@ def test_update_multipart_adds_and_removes_images(staff_client, django_capture_o
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.patch(
             f"/api/products/{created['id']}",
-            {"data": json.dumps({"removed_image_urls": [first]}), "images": [png_upload()]},
+            {"data": json.dumps({"removed_image_urls": [first]}), "images": [image_upload()]},
             format="multipart",
         )
 

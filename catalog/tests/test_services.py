@@ -12,18 +12,11 @@ from catalog.services.categories import category_create, category_delete, catego
 from catalog.services.offers import offer_create, offer_delete, offer_update
 from catalog.services.products import product_create, product_delete, product_gallery_extend, product_update
 from catalog.services.reviews import product_ratings_refresh, review_create, review_delete
-from catalog.tests.factories import (
-    CategoryFactory,
-    OfferFactory,
-    ProductFactory,
-    ProductImageFactory,
-    ReviewFactory,
-    png_upload,
-    text_upload,
-)
+from catalog.tests.factories import CategoryFactory, OfferFactory, ProductFactory, ProductImageFactory, ReviewFactory
 from shop.errors import Conflict, InvalidInput, NotFound, UnsupportedMediaType
 from shop.media import image_store
 from shop.slugs import slug_unique
+from shop.tests.factories import image_upload, text_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +74,7 @@ def test_category_create_with_taken_name_is_conflict_on_name():
 
 
 def test_category_create_stores_the_uploaded_image():
-    category = category_create(data={"name": "Lamps"}, image=png_upload())
+    category = category_create(data={"name": "Lamps"}, image=image_upload())
 
     assert category.image_public_id.startswith("categories/")
     assert default_storage.exists(category.image_public_id)
@@ -96,11 +89,11 @@ def test_category_create_with_a_fake_image_stores_nothing():
 
 
 def test_category_update_with_new_image_deletes_the_old_file_on_commit(django_capture_on_commit_callbacks):
-    category = category_create(data={"name": "Lamps"}, image=png_upload())
+    category = category_create(data={"name": "Lamps"}, image=image_upload())
     old = category.image_public_id
 
     with django_capture_on_commit_callbacks(execute=True):
-        category_update(category=category, data={"description": "Bright"}, image=png_upload())
+        category_update(category=category, data={"description": "Bright"}, image=image_upload())
 
     category.refresh_from_db()
     assert category.description == "Bright"
@@ -129,7 +122,7 @@ def test_category_delete_with_products_is_conflict():
 
 
 def test_category_delete_removes_the_row_and_its_image(django_capture_on_commit_callbacks):
-    category = category_create(data={"name": "Lamps"}, image=png_upload())
+    category = category_create(data={"name": "Lamps"}, image=image_upload())
 
     with django_capture_on_commit_callbacks(execute=True):
         category_delete(category=category)
@@ -209,7 +202,7 @@ def test_product_create_with_image_urls_uses_first_as_cover():
 
 
 def test_product_create_stores_uploaded_images():
-    product = product_create(data=_product_data(), uploads=[png_upload(), png_upload("b.png")])
+    product = product_create(data=_product_data(), uploads=[image_upload(), image_upload(name="b.png")])
 
     images = list(product.images.all())
     assert len(images) == 2
@@ -220,7 +213,7 @@ def test_product_create_stores_uploaded_images():
 @override_settings(PRODUCT_MAX_IMAGES=2)
 def test_product_create_with_too_many_images_is_invalid_and_stores_nothing():
     with pytest.raises(InvalidInput) as error:
-        product_create(data=_product_data(images=["/media/a.png"]), uploads=[png_upload(), png_upload()])
+        product_create(data=_product_data(images=["/media/a.png"]), uploads=[image_upload(), image_upload()])
 
     assert error.value.field == "images"
     assert _stored_files() == []
@@ -229,7 +222,7 @@ def test_product_create_with_too_many_images_is_invalid_and_stores_nothing():
 
 def test_product_create_with_one_fake_upload_keeps_no_file():
     with pytest.raises(UnsupportedMediaType) as error:
-        product_create(data=_product_data(), uploads=[png_upload(), text_upload()])
+        product_create(data=_product_data(), uploads=[image_upload(), text_upload()])
 
     assert error.value.field == "images"
     assert _stored_files() == []
@@ -239,7 +232,7 @@ def test_product_create_failing_in_the_database_removes_stored_uploads():
     ProductFactory(sku="TAKEN")
 
     with pytest.raises(Conflict):
-        product_create(data=_product_data(sku="TAKEN"), uploads=[png_upload()])
+        product_create(data=_product_data(sku="TAKEN"), uploads=[image_upload()])
 
     assert _stored_files() == []
 
@@ -275,11 +268,11 @@ def test_product_update_replaces_categories_only_when_given():
 
 
 def test_product_update_removes_images_from_storage_on_commit(django_capture_on_commit_callbacks):
-    product = product_create(data=_product_data(), uploads=[png_upload(), png_upload()])
+    product = product_create(data=_product_data(), uploads=[image_upload(), image_upload()])
     first, second = product.images.all()
 
     with django_capture_on_commit_callbacks(execute=True):
-        product_update(product=product, data={}, removed_image_urls=[first.url], uploads=[png_upload()])
+        product_update(product=product, data={}, removed_image_urls=[first.url], uploads=[image_upload()])
 
     product.refresh_from_db()
     urls = list(product.images.values_list("url", flat=True))
@@ -308,7 +301,7 @@ def test_product_update_beyond_max_images_is_invalid_and_discards_uploads():
     ProductImageFactory(product=product)
 
     with pytest.raises(InvalidInput) as error:
-        product_update(product=product, data={}, uploads=[png_upload()])
+        product_update(product=product, data={}, uploads=[image_upload()])
 
     assert error.value.field == "images"
     assert product.images.count() == 2
@@ -329,7 +322,7 @@ def test_product_update_with_image_list_replaces_the_gallery():
 def test_product_delete_removes_images_from_storage_and_keeps_order_lines(django_capture_on_commit_callbacks):
     from orders.tests.factories import OrderItemFactory
 
-    product = product_create(data=_product_data(), uploads=[png_upload()])
+    product = product_create(data=_product_data(), uploads=[image_upload()])
     public_id = product.images.get().public_id
     line = OrderItemFactory(product=product)
 
@@ -492,7 +485,7 @@ def test_product_ratings_refresh_after_a_bulk_delete_of_reviews():
 def test_product_gallery_extend_appends_stored_files_after_the_last_position_and_sets_a_missing_cover():
     product = ProductFactory(image_cover="")
     ProductImageFactory(product=product, url="/media/old.png", position=5)
-    stored = [image_store(upload=png_upload(), folder="products") for _ in range(2)]
+    stored = [image_store(upload=image_upload(), folder="products") for _ in range(2)]
 
     added = product_gallery_extend(product=product, stored=stored)
 
@@ -509,7 +502,7 @@ def test_product_gallery_extend_past_the_limit_is_invalid_and_adds_nothing(setti
     settings.PRODUCT_MAX_IMAGES = 2
     product = ProductFactory(image_cover="/media/cover.png")
     ProductImageFactory(product=product)
-    stored = [image_store(upload=png_upload(), folder="products") for _ in range(2)]
+    stored = [image_store(upload=image_upload(), folder="products") for _ in range(2)]
 
     with pytest.raises(InvalidInput):
         product_gallery_extend(product=product, stored=stored)

@@ -6,12 +6,6 @@ from content.tests.factories import BlogPostFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(client, superuser):
-    client.force_login(superuser)
-    return client
-
-
 def test_admin_list_searches_and_filters_without_n_plus_one(admin_client, django_assert_max_num_queries):
     BlogPostFactory.create_batch(10)
     BlogPostFactory(title="Linen care", is_published=False)

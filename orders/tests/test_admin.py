@@ -1,6 +1,5 @@
 import pytest
 from django.contrib.messages import get_messages
-from django.test import Client
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
@@ -13,13 +12,6 @@ from orders.tests.factories import CartFactory, CartItemFactory, OrderFactory, O
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = reverse("admin:orders_order_changelist")
-
-
-@pytest.fixture
-def admin_client(superuser):
-    client = Client()
-    client.force_login(superuser)
-    return client
 
 
 def _act(client, action, *orders):

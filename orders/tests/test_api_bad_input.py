@@ -3,12 +3,12 @@
 import pytest
 
 from catalog.tests.factories import ProductFactory
+from conftest import SHIPPING
 
 pytestmark = pytest.mark.django_db
 
 HUGE = 10**30
 LINE = {"product_id": 1, "quantity": 1}
-SHIPPING = {"full_name": "A", "address": "B", "city": "C", "country": "FR"}
 
 
 @pytest.fixture(autouse=True)

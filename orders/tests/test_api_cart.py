@@ -3,20 +3,11 @@ from decimal import Decimal
 import pytest
 
 from catalog.tests.factories import OfferFactory, ProductFactory
-from conftest import client_for
+from conftest import SHIPPING, client_for
 from orders.models import CartItem, Order
 from orders.tests.factories import CartFactory, CartItemFactory
 
 pytestmark = pytest.mark.django_db
-
-SHIPPING = {
-    "full_name": "Grace Hopper",
-    "address": "1 Navy Yard",
-    "city": "Arlington",
-    "postal_code": "22202",
-    "country": "US",
-    "phone": "+1 555 0100",
-}
 
 
 @pytest.mark.parametrize(

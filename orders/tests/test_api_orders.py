@@ -4,20 +4,11 @@ import pytest
 
 from accounts.tests.factories import UserFactory
 from catalog.tests.factories import OfferFactory, ProductFactory
-from conftest import client_for
+from conftest import SHIPPING, client_for
 from orders.models import Order, OrderStatus
 from orders.tests.factories import OrderFactory, OrderItemFactory
 
 pytestmark = pytest.mark.django_db
-
-SHIPPING = {
-    "full_name": "Grace Hopper",
-    "address": "1 Navy Yard",
-    "city": "Arlington",
-    "postal_code": "22202",
-    "country": "US",
-    "phone": "",
-}
 
 
 def _place(client, *items, **extra):

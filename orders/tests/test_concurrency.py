@@ -12,7 +12,7 @@ from django.db import connection, connections
 
 from accounts.tests.factories import UserFactory
 from catalog.tests.factories import ProductFactory
-from conftest import client_for
+from conftest import SHIPPING, client_for
 from orders.models import Cart, Order, OrderItem
 
 pytestmark = [
@@ -131,10 +131,9 @@ def test_double_clicked_checkout_places_one_order():
     product = ProductFactory(quantity=5)
     client = client_for(user)
     client.post("/api/cart/items", {"product_id": product.pk, "quantity": 2}, format="json")
-    shipping = {"full_name": "A", "address": "B", "city": "C", "country": "FR"}
 
     def checkout():
-        response = client_for(user).post("/api/cart/checkout", {"shipping": shipping}, format="json")
+        response = client_for(user).post("/api/cart/checkout", {"shipping": SHIPPING}, format="json")
         return response.status_code, response.json().get("code")
 
     results = _race([checkout, checkout, checkout])

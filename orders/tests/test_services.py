@@ -5,6 +5,7 @@ import pytest
 from accounts.tests.factories import UserFactory
 from catalog.errors import OutOfStock
 from catalog.tests.factories import OfferFactory, ProductFactory
+from conftest import SHIPPING as SHIPPING_FIELDS
 from orders.errors import CartEmpty, IllegalStatusTransition, InvalidOrderItem, OrderHasPayments, OrderLocked
 from orders.models import Cart, CartItem, Order, OrderItem, OrderStatus
 from orders.services.cart import (
@@ -30,7 +31,7 @@ from shop.errors import NotFound
 
 pytestmark = pytest.mark.django_db
 
-SHIPPING = Shipping("Ada Lovelace", "1 Analytical Way", "London", "N1 9GU", "GB", "+44 20 0000")
+SHIPPING = Shipping(**SHIPPING_FIELDS)
 
 
 def _quantity(product) -> int:

@@ -5,18 +5,11 @@ from decimal import Decimal
 import pytest
 
 from catalog.tests.factories import ProductFactory
+from conftest import SHIPPING
 from orders.models import Order
 from payments.models import Payment
 
 pytestmark = pytest.mark.django_db
-
-SHIPPING = {
-    "full_name": "Ada Lovelace",
-    "address": "12 St James's Square",
-    "city": "London",
-    "postal_code": "SW1Y 4JH",
-    "country": "GB",
-}
 
 
 def _place(client, quantity=2):

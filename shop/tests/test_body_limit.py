@@ -6,9 +6,10 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from catalog.tests.factories import ProductFactory, png_upload
+from catalog.tests.factories import ProductFactory
 from orders.models import Order
 from shop.exceptions import api_exception_handler
+from shop.tests.factories import image_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +108,7 @@ def test_django_refusing_a_body_as_too_big_is_413():
 
 def test_too_many_files_in_one_upload_is_400_not_500(settings, staff_client):
     settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
-    files = [png_upload(f"{n}.png") for n in range(3)]
+    files = [image_upload(name=f"{n}.png") for n in range(3)]
 
     response = staff_client.post("/api/upload/images", {"files": files}, format="multipart")
 
@@ -118,7 +119,7 @@ def test_too_many_files_in_one_upload_is_400_not_500(settings, staff_client):
 
 def test_too_many_form_fields_is_400_not_500(settings, staff_client):
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 2
-    fields = {f"field{n}": "x" for n in range(3)} | {"files": [png_upload()]}
+    fields = {f"field{n}": "x" for n in range(3)} | {"files": [image_upload()]}
 
     response = staff_client.post("/api/upload/images", fields, format="multipart")
 

@@ -1,14 +1,11 @@
 import struct
 import time
 import zlib
-from io import BytesIO
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
-from pypdf import PdfWriter
 
 from shop.errors import FileTooLarge, InvalidInput, UnsupportedMediaType, UpstreamUnavailable
 from shop.media import (
@@ -21,27 +18,8 @@ from shop.media import (
     media_delete,
     media_delete_on_commit,
 )
+from shop.tests.factories import image_bytes, image_upload, pdf_bytes
 from shop.tests.fake_cloudinary import API_SECRET
-
-
-def image_bytes(format: str = "PNG", size: tuple[int, int] = (12, 8)) -> bytes:
-    buffer = BytesIO()
-    Image.new("RGB", size, (200, 30, 30)).save(buffer, format=format)
-    return buffer.getvalue()
-
-
-def image_upload(format: str = "PNG", name: str = "photo.png", size: tuple[int, int] = (12, 8)):
-    return SimpleUploadedFile(name, image_bytes(format, size), content_type="image/png")
-
-
-def pdf_bytes(*, password: str | None = None, owner_password: str | None = None) -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=72, height=72)
-    if password is not None:
-        writer.encrypt(password, owner_password)
-    buffer = BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 def png_header_only(width: int, height: int) -> bytes:

@@ -35,18 +35,12 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.tests.factories import UserFactory
 from catalog.tests.factories import ProductFactory
+from conftest import SHIPPING
 from orders.models import Order, OrderItem
 
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379"
 LOGIN_LIMIT = 3
 PASSWORD = "Correct-Horse-42"
-SHIPPING = {
-    "full_name": "Ada Buyer",
-    "address": "1 Load Street",
-    "city": "Lyon",
-    "postal_code": "69001",
-    "country": "FR",
-}
 
 
 def _redis_missing() -> str | None:

@@ -4,20 +4,12 @@ import pytest
 
 from accounts.tests.factories import UserFactory
 from catalog.tests.factories import ProductFactory
-from conftest import client_for
+from conftest import SHIPPING, client_for
 from orders.models import Order
 from orders.tests.factories import CartFactory, CartItemFactory
 
 # Hourly windows: a minute window ending mid-test would reset the counters.
 pytestmark = pytest.mark.django_db
-
-SHIPPING = {
-    "full_name": "Grace Hopper",
-    "address": "1 Navy Yard",
-    "city": "Arlington",
-    "postal_code": "22202",
-    "country": "US",
-}
 
 
 def place_order(client, product):
