@@ -77,3 +77,15 @@ def test_offer_for_an_id_beyond_any_database_is_400(strict_staff_client):
 
     assert response.status_code == 400
     assert response.json()["field"] == "product_id"
+
+
+@pytest.mark.parametrize("url", ["/api/products", "/api/products/recommended"])
+@pytest.mark.parametrize("category", ["²", "١٢", "1²", "٣"])
+def test_a_category_of_unicode_digits_is_an_unknown_category_not_a_500(api_client, url, category):
+    api_client.raise_request_exception = False
+    ProductFactory()
+
+    response = api_client.get(url, {"category": category})
+
+    assert response.status_code == 400
+    assert response.json() == {"error": f"Unknown category: {category}.", "code": "invalid", "field": "category"}
