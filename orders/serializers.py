@@ -4,7 +4,7 @@ from django_countries.serializer_fields import CountryField
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from catalog.models import Product
+from catalog.models import OPTION_MAX_LENGTH, Product
 from orders.models import (
     Cart,
     CartItem,
@@ -16,7 +16,7 @@ from orders.models import (
     QuoteRequest,
     QuoteRequestStatus,
 )
-from orders.services.lines import OrderLine
+from orders.services.lines import MAX_LINE_QUANTITY, OrderLine
 from orders.services.orders import Shipping
 from shop.serializers import MAX_ID
 
@@ -84,15 +84,15 @@ class CartOutputSerializer(serializers.ModelSerializer):
 
 class CartItemInputSerializer(serializers.Serializer):
     product_id = _id()
-    quantity = serializers.IntegerField(min_value=1, max_value=10_000, default=1)
-    size = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
-    color = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_LINE_QUANTITY, default=1)
+    size = serializers.CharField(max_length=OPTION_MAX_LENGTH, required=False, allow_blank=True, default="")
+    color = serializers.CharField(max_length=OPTION_MAX_LENGTH, required=False, allow_blank=True, default="")
 
 
 class CartItemUpdateInputSerializer(serializers.Serializer):
-    quantity = serializers.IntegerField(min_value=1, max_value=10_000, required=False)
-    size = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    color = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_LINE_QUANTITY, required=False)
+    size = serializers.CharField(max_length=OPTION_MAX_LENGTH, required=False, allow_blank=True)
+    color = serializers.CharField(max_length=OPTION_MAX_LENGTH, required=False, allow_blank=True)
 
 
 # --- Orders -------------------------------------------------------------------
@@ -165,9 +165,13 @@ class OrderOutputSerializer(OrderListOutputSerializer):
 
 class OrderLineInputSerializer(serializers.Serializer):
     product_id = _id()
-    quantity = serializers.IntegerField(min_value=1, max_value=10_000)
-    size = serializers.CharField(max_length=40, required=False, allow_blank=True, allow_null=True, default="")
-    color = serializers.CharField(max_length=40, required=False, allow_blank=True, allow_null=True, default="")
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_LINE_QUANTITY)
+    size = serializers.CharField(
+        max_length=OPTION_MAX_LENGTH, required=False, allow_blank=True, allow_null=True, default=""
+    )
+    color = serializers.CharField(
+        max_length=OPTION_MAX_LENGTH, required=False, allow_blank=True, allow_null=True, default=""
+    )
 
     def to_internal_value(self, data):
         values = super().to_internal_value(data)

@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.utils.text import slugify
 
-from catalog.models import Product
+from catalog.models import OPTION_MAX_LENGTH, Product
 from shop.errors import InvalidInput, UnsupportedMediaType
 
 COLUMNS = (
@@ -321,8 +321,8 @@ _PARSERS: dict[str, Callable[[str], object]] = {
     "cost_price": lambda raw: _money(raw, required=False),
     "quantity": _quantity,
     "category": lambda raw: _list(raw, 120),
-    "colors": lambda raw: _list(raw, 60),
-    "sizes": lambda raw: _list(raw, 60),
+    "colors": lambda raw: _list(raw, OPTION_MAX_LENGTH),
+    "sizes": lambda raw: _list(raw, OPTION_MAX_LENGTH),
     "materials": lambda raw: _list(raw, 60),
     "image_cover": _url,
     "images": _urls,

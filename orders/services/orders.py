@@ -12,7 +12,7 @@ from catalog.selectors import product_discounts_now
 from catalog.services.stock import stock_move
 from orders.errors import IllegalStatusTransition, InvalidOrderItem, OrderHasPayments, OrderLocked
 from orders.models import Order, OrderItem, OrderStatus
-from orders.services.lines import OrderLine, line_variant_resolve
+from orders.services.lines import OrderLine, line_quantity_check, line_variant_resolve
 
 # The only legal moves of an order; the API and the admin's actions both go through
 # `order_status_change`, so this table is the whole state machine.
@@ -188,8 +188,7 @@ def _items_build(*, lines: Sequence[OrderLine]) -> list[OrderItem]:
         product = products.get(line.product_id)
         if product is None:
             raise InvalidOrderItem(f"Product {line.product_id} does not exist.", field=f"{field}.product_id")
-        if line.quantity < 1:
-            raise InvalidOrderItem("Quantity must be at least 1.", field=f"{field}.quantity")
+        line_quantity_check(quantity=line.quantity, field=f"{field}.quantity")
         size, color = line_variant_resolve(product=product, size=line.size, color=line.color, field_prefix=field)
         discount = discounts.get(product.pk)
         items.append(
