@@ -21,9 +21,8 @@ def _order(client, product, quantity=1, **options):
 
 
 def _cart_lines(customer) -> list[tuple[int, str, str, int]]:
-    return list(
-        CartItem.objects.filter(cart__user=customer).order_by("id").values_list("product_id", "size", "color", "quantity")
-    )
+    lines = CartItem.objects.filter(cart__user=customer).order_by("id")
+    return list(lines.values_list("product_id", "size", "color", "quantity"))
 
 
 # --- one length for product options and line options ------------------------------------
@@ -92,9 +91,7 @@ def test_sharp_s_does_not_match_a_double_s_option_twice_its_length(customer_clie
     assert product.quantity == 5
 
 
-def test_an_option_of_the_same_length_matches_in_any_case_and_stores_the_product_s_spelling(
-    customer_client, customer
-):
+def test_an_option_of_the_same_length_matches_in_any_case_and_stores_the_product_s_spelling(customer_client, customer):
     product = ProductFactory(sizes=["SS" * 21], colors=["ß-Blau"], quantity=5)
 
     added = _add(customer_client, product, size="ss" * 21, color="ẞ-BLAU")
