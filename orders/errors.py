@@ -20,6 +20,12 @@ class InvalidOrderItem(InvalidInput):
     """An order or cart line names an unknown or disabled product, or a size/color it does not have."""
 
 
+class AmountTooLarge(InvalidInput):
+    """An amount a cart or an order would reach (a line total, a subtotal, a total) is more than its column holds."""
+
+    code = "amount_too_large"
+
+
 class CartEmpty(InvalidInput):
     code = "cart_empty"
     default_message = "Your cart is empty."

@@ -62,9 +62,15 @@ class CartProductSerializer(serializers.ModelSerializer):
         ]
 
 
+def _cart_amount() -> serializers.DecimalField:
+    # Computed at each read and stored nowhere: no column caps them. A price raised after a line
+    # was accepted can push a total past what an order holds; checkout then refuses it (400).
+    return serializers.DecimalField(max_digits=None, decimal_places=2, coerce_to_string=True, read_only=True)
+
+
 class CartItemOutputSerializer(serializers.ModelSerializer):
     product = CartProductSerializer(read_only=True)
-    line_total = _money(read_only=True)
+    line_total = _cart_amount()
 
     class Meta:
         model = CartItem
@@ -73,7 +79,7 @@ class CartItemOutputSerializer(serializers.ModelSerializer):
 
 class CartOutputSerializer(serializers.ModelSerializer):
     items = CartItemOutputSerializer(source="lines", many=True, read_only=True)
-    total = _money(read_only=True)
+    total = _cart_amount()
     currency = serializers.CharField(read_only=True)
     item_count = serializers.IntegerField(read_only=True, help_text="Units in the cart.")
 

@@ -6,7 +6,7 @@ from catalog.models import Product
 from orders.errors import CartEmpty, ProductNotFound
 from orders.models import Cart, CartItem, Order
 from orders.services.lines import OrderLine, line_quantity_check, line_variant_resolve
-from orders.services.orders import Shipping, order_place
+from orders.services.orders import Shipping, order_amounts_check, order_place
 from shop.errors import NotFound
 
 
@@ -26,8 +26,9 @@ def cart_item_add(*, user: User, product_id: int, quantity: int, size: str = "",
 
     Raises ProductNotFound (404) for an unknown or disabled product, InvalidOrderItem (400)
     for a size or color the product does not list or a line past MAX_LINE_QUANTITY units,
-    OutOfStock (409) when the line would exceed the stock. Stock is only checked here; it
-    is reserved at checkout.
+    OutOfStock (409) when the line would exceed the stock, AmountTooLarge (400) when the
+    cart could no longer be checked out (see `order_amounts_check`). Stock is only checked
+    here; it is reserved at checkout.
     """
     cart = _cart_locked(user=user)
     product = Product.objects.filter(pk=product_id, is_disabled=False).first()
@@ -38,6 +39,7 @@ def cart_item_add(*, user: User, product_id: int, quantity: int, size: str = "",
     wanted = quantity + (item.quantity if item else 0)
     line_quantity_check(quantity=wanted)
     _stock_check(product=product, quantity=wanted)
+    _amounts_check(cart=cart, product=product, quantity=wanted, replacing={item.pk} if item else set())
     if item is None:
         item = CartItem.objects.create(cart=cart, product=product, quantity=wanted, size=size, color=color)
     else:
@@ -54,7 +56,7 @@ def cart_item_update(
     """Change a line's quantity, size or color; a line that becomes another's twin merges into it.
 
     Raises NotFound (404) for a line that is not in the user's cart, InvalidOrderItem (400)
-    (also for a merged line past MAX_LINE_QUANTITY units), OutOfStock (409).
+    (also for a merged line past MAX_LINE_QUANTITY units), OutOfStock (409), AmountTooLarge (400).
     """
     cart = _cart_locked(user=user)
     item = _item_get(cart=cart, item_id=item_id)
@@ -70,6 +72,7 @@ def cart_item_update(
         quantity += twin.quantity
     line_quantity_check(quantity=quantity)
     _stock_check(product=product, quantity=quantity)
+    _amounts_check(cart=cart, product=product, quantity=quantity, replacing={item.pk, twin.pk if twin else None})
     if twin is not None:
         item.delete()
         item = twin
@@ -135,6 +138,14 @@ def _stock_check(*, product: Product, quantity: int) -> None:
             field="quantity",
             extra={"product_id": product.pk, "available": product.quantity},
         )
+
+
+def _amounts_check(*, cart: Cart, product: Product, quantity: int, replacing: set[int | None]) -> None:
+    """Raise AmountTooLarge (field `quantity`) when the cart, with the line about to be written in place
+    of the `replacing` ones, could not be checked out: its order would hold an amount too large to store."""
+    others = cart.items.select_related("product").exclude(pk__in=replacing - {None})
+    lines = [(line.product, line.quantity) for line in others]
+    order_amounts_check(lines=[*lines, (product, quantity)], field="quantity")
 
 
 def _cart_touch(*, cart: Cart) -> None:
