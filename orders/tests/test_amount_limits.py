@@ -10,7 +10,7 @@ import pytest
 
 from catalog.models import Product
 from catalog.tests.factories import ProductFactory
-from orders.models import CartItem, Order, OrderItem
+from orders.models import CartItem, Order, OrderItem, OrderStatus
 from orders.tests.factories import CartFactory, CartItemFactory, OrderFactory, OrderItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +147,36 @@ def test_a_product_amount_wider_than_its_column_is_400(staff_client, field):
 
     assert (response.status_code, response.json()["code"], response.json()["field"]) == (400, "invalid", field)
     assert not Product.objects.exists()
+
+
+def test_sales_statistics_read_sums_larger_than_any_one_order(staff_client):
+    product = ProductFactory(price=LARGEST, cost_price=Decimal("1.00"))
+    orders = Order.objects.bulk_create(
+        [Order(status=OrderStatus.PAID, subtotal=LARGEST, total=LARGEST, amount_paid=LARGEST) for _ in range(101)]
+    )
+    OrderItem.objects.bulk_create(
+        [
+            OrderItem(
+                order=order,
+                product=product,
+                product_name="Gold bar",
+                unit_price=LARGEST,
+                unit_cost=Decimal("1.00"),
+                quantity=1,
+                line_total=LARGEST,
+            )
+            for order in orders
+        ]
+    )
+    revenue = str(LARGEST * 101)
+
+    profit = staff_client.get("/api/statistics/profit")
+    by_product = staff_client.get("/api/statistics/product-sales")
+    by_category = staff_client.get("/api/statistics/category-sales")
+    by_day = staff_client.get("/api/statistics/sales")
+
+    assert profit.status_code == 200
+    assert (profit.json()["revenue"], profit.json()["cost"]) == (revenue, "101.00")
+    assert by_product.json()[0]["revenue"] == revenue
+    assert by_category.json()[0]["revenue"] == revenue
+    assert by_day.json()[-1]["revenue"] == revenue
