@@ -52,7 +52,8 @@ def _option_resolve(*, choices, value: str, what: str, product: Product, field: 
     value = (value or "").strip()
     if not choices:
         return value
-    by_key = {_option_key(str(choice).strip()): str(choice) for choice in choices}
+    spellings = [str(choice).strip() for choice in choices]
+    by_key = {_option_key(spelling): spelling for spelling in spellings}
     if _option_key(value) in by_key:
         return by_key[_option_key(value)]
     listed = ", ".join(by_key.values())

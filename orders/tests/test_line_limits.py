@@ -136,3 +136,15 @@ def test_merging_two_cart_lines_past_the_unit_cap_is_400_and_leaves_both(custome
     assert response.status_code == 400
     assert (response.json()["code"], response.json()["field"]) == ("invalid", "quantity")
     assert _cart_lines(customer) == [(product.pk, "S", "", 6_000), (product.pk, "M", "", 5_000)]
+
+
+def test_a_product_option_stored_with_padding_is_copied_to_the_line_without_it(customer_client, customer):
+    # The admin and old imports wrote options as typed; the line must never copy more than was matched.
+    product = ProductFactory(sizes=[" M" + " " * OPTION_MAX_LENGTH], quantity=5)
+
+    added = _add(customer_client, product, size="m")
+    ordered = _order(customer_client, product, size="M")
+
+    assert (added.status_code, ordered.status_code) == (201, 201)
+    assert _cart_lines(customer) == [(product.pk, "M", "", 1)]
+    assert list(OrderItem.objects.values_list("size", flat=True)) == ["M"]
