@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Product
+from catalog.selectors import product_search
 from catalog.tests.factories import ProductFactory
 
 # Committed rows: the FULLTEXT index sees only what a transaction has committed.
@@ -142,3 +143,20 @@ def test_a_null_character_is_refused_as_bad_input(api_client, limits):
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
     assert response.json()["field"] == "q"
+
+
+def test_the_assistant_s_any_word_search_keeps_only_the_first_words(limits):
+    words = [f"word{index:02d}" for index in range(30)]
+    ProductFactory(name="Word shelf", description="word00 word29")
+
+    with CaptureQueriesContext(connection) as queries:
+        found = [product.name for product in product_search(query=" ".join(words), limit=5)]
+
+    assert found == ["Word shelf"]
+    (sql,) = [entry["sql"] for entry in queries.captured_queries]
+    likes, matches = _conditions(sql)
+    if connection.vendor == "mysql":
+        assert matches == 2  # the condition and the relevance
+        assert "word09*" in sql and "word10" not in sql
+    else:
+        assert (likes, matches) == (3 * 10, 0)
