@@ -104,7 +104,8 @@ def _first_message(completion) -> ChatCompletionMessage:
         raise NotACompletion()
     message = getattr(choices[0], "message", None)
     if isinstance(message, pydantic.BaseModel):
-        message = message.model_dump(warnings=False)
+        # Some compatible servers leave out the role, the one value a reply cannot have otherwise.
+        message = {"role": "assistant", **message.model_dump(warnings=False, exclude_unset=True)}
     try:
         return ChatCompletionMessage.model_validate(message)
     except pydantic.ValidationError as invalid:

@@ -53,3 +53,14 @@ def test_a_completion_labelled_as_text_is_still_read(api_client, fake_openai):
 
     assert response.status_code == 200
     assert response.json()["message"] == {"role": "assistant", "content": "Labelled oddly."}
+
+
+def test_a_completion_whose_message_has_no_role_is_still_read(api_client, fake_openai):
+    reply = completion("No role given.")
+    del reply["choices"][0]["message"]["role"]
+    fake_openai.reply(reply)
+
+    response = api_client.post(URL, {"prompt": "hello"}, format="json")
+
+    assert response.status_code == 200
+    assert response.json()["message"] == {"role": "assistant", "content": "No role given."}
