@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.cache import add_never_cache_headers
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.exceptions import ParseError
@@ -35,6 +36,8 @@ COOKIE_NOTE = "The refresh token is also set as the HttpOnly cookie `refresh_tok
 
 
 def _with_refresh_cookie(response: Response, refresh: str) -> Response:
+    # Every answer that hands out tokens comes through here: no browser or proxy may keep a copy.
+    add_never_cache_headers(response)
     response.set_cookie(
         settings.REFRESH_COOKIE_NAME,
         refresh,

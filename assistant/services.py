@@ -11,7 +11,9 @@ import logging
 from dataclasses import dataclass
 
 import openai
+import pydantic
 from django.conf import settings
+from openai.types.chat import ChatCompletionMessage
 
 from assistant.prompt import system_prompt_build
 from assistant.selectors import catalog_facts, product_facts, search_terms
@@ -60,6 +62,10 @@ class AssistantTimeout(UpstreamUnavailable):
     default_message = "The assistant's model did not answer in time."
 
 
+class NotACompletion(UpstreamUnavailable):
+    default_message = "The assistant's model sent an answer that is not a chat completion."
+
+
 @functools.lru_cache(maxsize=4)
 def _client(api_key: str, base_url: str | None, timeout: float) -> openai.OpenAI:
     # One client (and its connection pool) per configuration, shared by requests.
@@ -78,6 +84,34 @@ def _complete(client: openai.OpenAI, **request):
     except openai.OpenAIError as failed:
         logger.warning("The assistant's model could not be reached: %s", failed)
         raise UpstreamUnavailable("The assistant's model could not be reached.") from None
+    except ValueError:
+        # The client decodes a JSON-labelled body without catching its errors.
+        logger.warning("The assistant's model sent a body that is not JSON")
+        raise NotACompletion() from None
+
+
+def _first_message(completion) -> ChatCompletionMessage:
+    """The message of the completion's first choice, validated.
+
+    The client builds its models without validating them and hands back the raw text of
+    a body that is not JSON, so a broken or foreign server answering 200 would otherwise
+    surface as attribute errors deep in this module.
+    """
+    choices = getattr(completion, "choices", None)
+    if choices == []:
+        raise UpstreamUnavailable("The assistant's model returned no answer.")
+    if not isinstance(choices, list):
+        logger.warning("The assistant's model sent something other than a completion: %.200r", completion)
+        raise NotACompletion()
+    message = getattr(choices[0], "message", None)
+    if isinstance(message, pydantic.BaseModel):
+        # Some compatible servers leave out the role, the one value a reply cannot have otherwise.
+        message = {"role": "assistant", **message.model_dump(warnings=False, exclude_unset=True)}
+    try:
+        return ChatCompletionMessage.model_validate(message)
+    except pydantic.ValidationError as invalid:
+        logger.warning("The assistant's model sent a malformed message: %s", invalid)
+        raise NotACompletion() from None
 
 
 def _search_products_run(arguments: str) -> str:
@@ -130,7 +164,8 @@ def assistant_reply(*, messages: list[ChatMessage], temperature: float, max_toke
     is on, the model may also call `search_products`, for at most MAX_TOOL_ROUNDS rounds.
 
     Raises NotConfigured (501) without OPENAI_API_KEY, AssistantTimeout or
-    UpstreamUnavailable (502) when the model's API times out, fails or answers nothing.
+    UpstreamUnavailable (502) when the model's API times out, fails, answers nothing or
+    answers something that is not a chat completion.
     """
     if not settings.OPENAI_API_KEY:
         raise NotConfigured("The assistant is not configured: OPENAI_API_KEY is empty.")
@@ -149,9 +184,7 @@ def assistant_reply(*, messages: list[ChatMessage], temperature: float, max_toke
             last_round = round_number == MAX_TOOL_ROUNDS
             tools = {"tools": [SEARCH_PRODUCTS_TOOL], "tool_choice": "none" if last_round else "auto"}
         completion = _complete(client, messages=conversation, temperature=temperature, max_tokens=max_tokens, **tools)
-        if not completion.choices:
-            raise UpstreamUnavailable("The assistant's model returned no answer.")
-        message = completion.choices[0].message
+        message = _first_message(completion)
         if not (tools and message.tool_calls) or round_number == MAX_TOOL_ROUNDS:
             break
         conversation.append(message.model_dump(mode="json", exclude_none=True))

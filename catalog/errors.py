@@ -1,7 +1,13 @@
 from shop.error_codes import CatalogErrorCode
-from shop.errors import Conflict
+from shop.errors import Conflict, InvalidInput
 
 
 class OutOfStock(Conflict):
     code = CatalogErrorCode.OUT_OF_STOCK
     default_message = "Not enough stock."
+
+
+class SearchTooLong(InvalidInput):
+    """A search past SEARCH_MAX_LENGTH characters or SEARCH_MAX_TERMS words, which bound what one search costs."""
+
+    code = CatalogErrorCode.SEARCH_TOO_LONG

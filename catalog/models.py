@@ -5,6 +5,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+# The longest size or colour a product may list; cart and order lines store the product's own
+# spelling of the one chosen, so their columns share this length.
+OPTION_MAX_LENGTH = 60
+
 
 def default_currency() -> str:
     return settings.SHOP_CURRENCY

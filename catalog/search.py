@@ -10,8 +10,11 @@ so both behave alike).
 
 import re
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import F, FloatField, Func, Lookup, Q, QuerySet, TextField
+
+from catalog.errors import SearchTooLong
 
 SEARCH_COLUMNS = ("name", "description", "sku")
 FULLTEXT_MIN_TERM = 3
@@ -65,10 +68,28 @@ class MatchRelevance(Func):
 
 
 def search_terms(query: str) -> list[str]:
-    """The words of `query`, without stopwords unless it holds nothing else."""
-    terms = [term for term in _NON_WORD.split(query) if term]
+    """The distinct words of `query` (ignoring case), without stopwords unless it holds nothing else."""
+    distinct: dict[str, str] = {}
+    for term in _NON_WORD.split(query):
+        if term:
+            distinct.setdefault(term.lower(), term)
+    terms = list(distinct.values())
     meaningful = [term for term in terms if term.lower() not in FULLTEXT_STOPWORDS]
     return meaningful or terms
+
+
+def search_terms_bounded(query: str) -> list[str]:
+    """The words of a shopper's search, within the limits that bound what one search costs.
+
+    Raises SearchTooLong (400, field `q`) past SEARCH_MAX_LENGTH characters or
+    SEARCH_MAX_TERMS distinct words; the length is checked before any work is done.
+    """
+    if len(query) > settings.SEARCH_MAX_LENGTH:
+        raise SearchTooLong(f"Search for at most {settings.SEARCH_MAX_LENGTH} characters.", field="q")
+    terms = search_terms(query)
+    if len(terms) > settings.SEARCH_MAX_TERMS:
+        raise SearchTooLong(f"Search for at most {settings.SEARCH_MAX_TERMS} different words.", field="q")
+    return terms
 
 
 def _fulltext_indexed(term: str) -> bool:
@@ -83,38 +104,44 @@ def _like_q(term: str) -> Q:
     return Q(name__icontains=term) | Q(description__icontains=term) | Q(sku__icontains=term)
 
 
+def _match(boolean_query: str) -> MatchAgainst:
+    return MatchAgainst(_Columns(*(F(column) for column in SEARCH_COLUMNS)), boolean_query)
+
+
 def products_matching_all(queryset: QuerySet, query: str) -> QuerySet:
-    """Products containing every word of `query` (as a word prefix with FULLTEXT, a substring with LIKE)."""
-    terms = search_terms(query)
+    """Products containing every word of `query` (as a word prefix with FULLTEXT, a substring with LIKE).
+
+    Raises SearchTooLong (400) past the limits of `search_terms_bounded`. The condition is
+    built in one pass and applied with one filter: a filter per word would copy the growing
+    WHERE tree each time, making the cost quadratic in the number of words.
+    """
+    terms = search_terms_bounded(query)
     if not terms:
         return queryset
     if not _fulltext_available():
-        for term in terms:
-            queryset = queryset.filter(_like_q(term))
-        return queryset
+        return queryset.filter(Q(*(_like_q(term) for term in terms)))
     long_terms = [term for term in terms if _fulltext_indexed(term)]
+    conditions = [_like_q(term) for term in terms if not _fulltext_indexed(term)]
     if long_terms:
-        boolean_query = " ".join(f"+{term}*" for term in long_terms)
-        queryset = queryset.filter(MatchAgainst(_Columns(*(F(column) for column in SEARCH_COLUMNS)), boolean_query))
-    for term in terms:
-        if not _fulltext_indexed(term):
-            queryset = queryset.filter(_like_q(term))
-    return queryset
+        conditions.insert(0, _match(" ".join(f"+{term}*" for term in long_terms)))
+    return queryset.filter(Q(*conditions))
 
 
 def products_matching_any(queryset: QuerySet, query: str) -> QuerySet:
-    """Products containing any meaningful word of `query`, most relevant first where the database can rank."""
-    terms = [term for term in search_terms(query) if _fulltext_indexed(term)]
+    """Products containing any meaningful word of `query`, most relevant first where the database can rank.
+
+    Only the first SEARCH_MAX_TERMS words count: the assistant searches with the model's
+    words, which should not fail a conversation, and more words would only add cost.
+    """
+    terms = [term for term in search_terms(query) if _fulltext_indexed(term)][: settings.SEARCH_MAX_TERMS]
     if not terms:
         return queryset.none()
     if not _fulltext_available():
-        matches = Q()
-        for term in terms:
-            matches |= _like_q(term)
+        matches = Q(*(_like_q(term) for term in terms), _connector=Q.OR)
         return queryset.filter(matches).order_by("-is_trending", "name", "id")
     boolean_query = " ".join(f"{term}*" for term in terms)
     return (
-        queryset.filter(MatchAgainst(_Columns(*(F(column) for column in SEARCH_COLUMNS)), boolean_query))
+        queryset.filter(_match(boolean_query))
         .annotate(relevance=MatchRelevance(boolean_query))
         .order_by("-relevance", "-is_trending", "name", "id")
     )

@@ -1,3 +1,4 @@
+import re
 import secrets
 from decimal import Decimal
 
@@ -14,6 +15,8 @@ from shop.errors import InvalidInput
 RECOMMENDED_SIZE = 8
 # Ids read after each random probe: enough to step over a few disabled or sold-out products.
 RECOMMENDED_WINDOW = 4
+# An id is ASCII digits, few enough for int() (which refuses over 4,300) and for a BIGINT.
+_CATEGORY_ID = re.compile(r"[0-9]{1,19}")
 
 
 def offer_active_q(prefix: str = "", now=None) -> Q:
@@ -118,8 +121,9 @@ def product_filter_text(*, products: QuerySet[Product], query: str) -> QuerySet[
 
 
 def category_resolve(*, value: str) -> Category:
-    """A category by id (digits) or slug, for filters. Raises InvalidInput (400) when there is none."""
-    lookup = {"pk": int(value)} if value.isdigit() else {"slug": value}
+    """A category by id (ASCII digits) or slug, for filters. Raises InvalidInput (400) when there is none."""
+    # Not str.isdigit: it accepts "²" and other Unicode digits, which int() then refuses.
+    lookup = {"pk": int(value)} if _CATEGORY_ID.fullmatch(value) else {"slug": value}
     category = Category.objects.filter(**lookup).first()
     if category is None:
         raise InvalidInput(f"Unknown category: {value}.", field="category")

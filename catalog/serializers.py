@@ -5,9 +5,14 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from catalog.models import Category, Product
+from catalog.models import OPTION_MAX_LENGTH, Category, Product
 from catalog.pricing import final_price
 from shop.serializers import MAX_ID, ImageUrlField, MoneyField
+
+
+def _option() -> serializers.CharField:
+    return serializers.CharField(max_length=OPTION_MAX_LENGTH)
+
 
 _FOLDER_PART = re.compile(r"[^a-z0-9_-]+")
 
@@ -141,8 +146,8 @@ class ProductInputSerializer(serializers.Serializer):
     images = serializers.ListField(
         child=ImageUrlField(), required=False, help_text="Gallery image URLs; on update, the new gallery."
     )
-    colors = serializers.ListField(child=serializers.CharField(max_length=60), required=False, max_length=50)
-    sizes = serializers.ListField(child=serializers.CharField(max_length=60), required=False, max_length=50)
+    colors = serializers.ListField(child=_option(), required=False, max_length=50)
+    sizes = serializers.ListField(child=_option(), required=False, max_length=50)
     materials = serializers.ListField(child=serializers.CharField(max_length=60), required=False, max_length=50)
     dimensions = serializers.CharField(max_length=120, required=False, allow_blank=True)
     weight = serializers.CharField(max_length=60, required=False, allow_blank=True)

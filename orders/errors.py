@@ -21,6 +21,12 @@ class InvalidOrderItem(InvalidInput):
     """An order or cart line names an unknown or disabled product, or a size/color it does not have."""
 
 
+class AmountTooLarge(InvalidInput):
+    """An amount a cart or an order would reach (a line total, a subtotal, a total) is more than its column holds."""
+
+    code = OrderErrorCode.AMOUNT_TOO_LARGE
+
+
 class CartEmpty(InvalidInput):
     code = OrderErrorCode.CART_EMPTY
     default_message = "Your cart is empty."

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django_countries.fields import CountryField
 
-from catalog.models import Product, default_currency
+from catalog.models import OPTION_MAX_LENGTH, Product, default_currency
 
 # The inquiry models live in their own stack but belong to this app: importing them here is what
 # registers them under the `orders` label (and keeps `orders.models.QuoteRequest` a valid path).
@@ -47,8 +47,8 @@ class CartItem(models.Model):
     cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="items")
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
     quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
-    size = models.CharField(max_length=40, blank=True, default="")
-    color = models.CharField(max_length=40, blank=True, default="")
+    size = models.CharField(max_length=OPTION_MAX_LENGTH, blank=True, default="")
+    color = models.CharField(max_length=OPTION_MAX_LENGTH, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -114,8 +114,8 @@ class OrderItem(models.Model):
     # Snapshot of the product's cost when sold, for profit statistics.
     unit_cost = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
-    size = models.CharField(max_length=40, blank=True, default="")
-    color = models.CharField(max_length=40, blank=True, default="")
+    size = models.CharField(max_length=OPTION_MAX_LENGTH, blank=True, default="")
+    color = models.CharField(max_length=OPTION_MAX_LENGTH, blank=True, default="")
     line_total = models.DecimalField(max_digits=12, decimal_places=2)
 
     class Meta:

@@ -1,7 +1,7 @@
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
-from catalog.models import Product
+from catalog.models import OPTION_MAX_LENGTH, Product
 from orders.models import (
     Cart,
     CartItem,
@@ -9,7 +9,7 @@ from orders.models import (
     OrderItem,
     OrderStatus,
 )
-from orders.services.lines import OrderLine
+from orders.services.lines import MAX_LINE_QUANTITY, OrderLine
 from orders.services.orders import Shipping
 from shop.serializers import MAX_ID, MoneyField
 
@@ -51,9 +51,15 @@ class CartProductSerializer(serializers.ModelSerializer):
         ]
 
 
+def _cart_amount() -> MoneyField:
+    # Computed at each read and stored nowhere: no column caps them. A price raised after a line
+    # was accepted can push a total past what an order holds; checkout then refuses it (400).
+    return MoneyField(max_digits=None, read_only=True)
+
+
 class CartItemOutputSerializer(serializers.ModelSerializer):
     product = CartProductSerializer(read_only=True)
-    line_total = MoneyField(read_only=True)
+    line_total = _cart_amount()
 
     class Meta:
         model = CartItem
@@ -62,7 +68,7 @@ class CartItemOutputSerializer(serializers.ModelSerializer):
 
 class CartOutputSerializer(serializers.ModelSerializer):
     items = CartItemOutputSerializer(source="lines", many=True, read_only=True)
-    total = MoneyField(read_only=True)
+    total = _cart_amount()
     currency = serializers.CharField(read_only=True)
     item_count = serializers.IntegerField(read_only=True, help_text="Units in the cart.")
 
@@ -73,15 +79,15 @@ class CartOutputSerializer(serializers.ModelSerializer):
 
 class CartItemInputSerializer(serializers.Serializer):
     product_id = _id()
-    quantity = serializers.IntegerField(min_value=1, max_value=10_000, default=1)
-    size = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
-    color = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_LINE_QUANTITY, default=1)
+    size = serializers.CharField(max_length=OPTION_MAX_LENGTH, required=False, allow_blank=True, default="")
+    color = serializers.CharField(max_length=OPTION_MAX_LENGTH, required=False, allow_blank=True, default="")
 
 
 class CartItemUpdateInputSerializer(serializers.Serializer):
-    quantity = serializers.IntegerField(min_value=1, max_value=10_000, required=False)
-    size = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    color = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_LINE_QUANTITY, required=False)
+    size = serializers.CharField(max_length=OPTION_MAX_LENGTH, required=False, allow_blank=True)
+    color = serializers.CharField(max_length=OPTION_MAX_LENGTH, required=False, allow_blank=True)
 
 
 # --- Orders -------------------------------------------------------------------
@@ -154,9 +160,13 @@ class OrderOutputSerializer(OrderListOutputSerializer):
 
 class OrderLineInputSerializer(serializers.Serializer):
     product_id = _id()
-    quantity = serializers.IntegerField(min_value=1, max_value=10_000)
-    size = serializers.CharField(max_length=40, required=False, allow_blank=True, allow_null=True, default="")
-    color = serializers.CharField(max_length=40, required=False, allow_blank=True, allow_null=True, default="")
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_LINE_QUANTITY)
+    size = serializers.CharField(
+        max_length=OPTION_MAX_LENGTH, required=False, allow_blank=True, allow_null=True, default=""
+    )
+    color = serializers.CharField(
+        max_length=OPTION_MAX_LENGTH, required=False, allow_blank=True, allow_null=True, default=""
+    )
 
     def to_internal_value(self, data):
         values = super().to_internal_value(data)

@@ -1,13 +1,13 @@
 from orders import views
 from orders.inquiries.views import ProductRequestViewSet, QuoteRequestViewSet
-from shop.routing import api_route
+from shop.routing import ID_REGEX, api_route
 
 urlpatterns = [
     api_route("cart", views.CartView.as_view(), "cart"),
     api_route("cart/items", views.CartItemsView.as_view(), "cart-items"),
-    api_route(r"cart/items/(?P<item_id>\d+)", views.CartItemView.as_view(), "cart-item"),
+    api_route(rf"cart/items/(?P<item_id>{ID_REGEX})", views.CartItemView.as_view(), "cart-item"),
     api_route("cart/checkout", views.CartCheckoutView.as_view(), "cart-checkout"),
-    api_route(r"orders/user/(?P<user_id>\d+)", views.UserOrdersView.as_view(), "user-orders"),
+    api_route(rf"orders/user/(?P<user_id>{ID_REGEX})", views.UserOrdersView.as_view(), "user-orders"),
 ]
 
 

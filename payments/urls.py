@@ -1,8 +1,8 @@
 from payments import views
-from shop.routing import api_route
+from shop.routing import ID_REGEX, api_route
 
 urlpatterns = [
-    api_route(r"orders/(?P<order_id>\d+)/payments", views.OrderPaymentListView.as_view(), "order-payments"),
+    api_route(rf"orders/(?P<order_id>{ID_REGEX})/payments", views.OrderPaymentListView.as_view(), "order-payments"),
     api_route("statistics/profit", views.ProfitView.as_view(), "statistics-profit"),
     api_route("statistics/product-sales", views.ProductSalesView.as_view(), "statistics-product-sales"),
     api_route("statistics/category-sales", views.CategorySalesView.as_view(), "statistics-category-sales"),

@@ -41,6 +41,7 @@ class AccountErrorCode(StrEnum):
 
 class CatalogErrorCode(StrEnum):
     OUT_OF_STOCK = "out_of_stock"
+    SEARCH_TOO_LONG = "search_too_long"
 
 
 class OrderErrorCode(StrEnum):
@@ -48,6 +49,7 @@ class OrderErrorCode(StrEnum):
     ORDER_LOCKED = "order_locked"
     ORDER_HAS_PAYMENTS = "order_has_payments"
     CART_EMPTY = "cart_empty"
+    AMOUNT_TOO_LARGE = "amount_too_large"
 
 
 class PaymentErrorCode(StrEnum):

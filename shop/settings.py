@@ -236,6 +236,9 @@ PRODUCT_MAX_IMAGES = env.int("PRODUCT_MAX_IMAGES", default=4)
 MAX_UPLOAD_MB = env.int("MAX_UPLOAD_MB", default=5)
 PRODUCT_IMPORT_MAX_MB = env.int("PRODUCT_IMPORT_MAX_MB", default=20)
 MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)
+# Bounds on the product list's `q`: each distinct word costs a LIKE per column (or a FULLTEXT term).
+SEARCH_MAX_LENGTH = env.int("SEARCH_MAX_LENGTH", default=200)
+SEARCH_MAX_TERMS = env.int("SEARCH_MAX_TERMS", default=10)
 
 CLOUDINARY_URL = env("CLOUDINARY_URL", default="")
 CLOUDINARY_TIMEOUT_SECONDS = env.float("CLOUDINARY_TIMEOUT_SECONDS", default=30.0)

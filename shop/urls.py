@@ -39,4 +39,5 @@ urlpatterns = [
     *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
 ]
 
+handler400 = "shop.views.bad_request"
 handler500 = "shop.views.server_error"

@@ -40,6 +40,14 @@ def api_not_found(request, *args, **kwargs):
     return JsonResponse(error_body("Not found", ShopErrorCode.NOT_FOUND), status=404)
 
 
+def bad_request(request, exception, *args, **kwargs):
+    # Django answers a request it refuses before any view (an unknown Host, a malformed
+    # upload) through here; under /api/ that answer keeps the contract's shape.
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body("Bad request", "bad_request"), status=400)
+    return defaults.bad_request(request, exception)
+
+
 def server_error(request, *args, **kwargs):
     if request.path.startswith("/api/"):
         return JsonResponse(error_body("Internal server error", ShopErrorCode.SERVER_ERROR), status=500)

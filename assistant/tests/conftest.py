@@ -29,13 +29,17 @@ def tool_call(query: str, call_id: str = "call_1", name: str = "search_products"
     return {"id": call_id, "type": "function", "function": {"name": name, "arguments": json.dumps({"query": query})}}
 
 
+JSON = "application/json"
+
+
 class FakeChatServer:
-    """Records every request; answers with the queued replies (status, body, delay), then a default one."""
+    """Records every request; answers with the queued replies (status, body, delay, content type), then a
+    default one. A body given as bytes is sent as it is (a broken server); anything else as JSON."""
 
     def __init__(self):
         self.requests: list[dict] = []
-        self.replies: deque[tuple[int, dict, float]] = deque()
-        self.default_reply = (200, completion(), 0.0)
+        self.replies: deque[tuple[int, dict | list | bytes, float, str]] = deque()
+        self.default_reply = (200, completion(), 0.0, JSON)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -44,8 +48,15 @@ class FakeChatServer:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
 
-    def reply(self, body: dict | None = None, *, status: int = 200, delay: float = 0.0) -> None:
-        self.replies.append((status, body if body is not None else completion(), delay))
+    def reply(
+        self,
+        body: dict | list | bytes | None = None,
+        *,
+        status: int = 200,
+        delay: float = 0.0,
+        content_type: str = JSON,
+    ) -> None:
+        self.replies.append((status, body if body is not None else completion(), delay, content_type))
 
     def start(self):
         self._thread.start()
@@ -67,12 +78,12 @@ class FakeChatServer:
                         "body": json.loads(self.rfile.read(length) or b"{}"),
                     }
                 )
-                status, body, delay = fake.replies.popleft() if fake.replies else fake.default_reply
+                status, body, delay, content_type = fake.replies.popleft() if fake.replies else fake.default_reply
                 time.sleep(delay)
-                payload = json.dumps(body).encode()
+                payload = body if isinstance(body, bytes) else json.dumps(body).encode()
                 try:
                     self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Type", content_type)
                     self.send_header("Content-Length", str(len(payload)))
                     self.end_headers()
                     self.wfile.write(payload)

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 
-from catalog.models import Product
+from catalog.models import OPTION_MAX_LENGTH, Product
 from catalog.product_fields import FILE_COLUMNS, FILE_PRODUCT_COLUMNS
 from shop.errors import InvalidInput, UnsupportedMediaType
 from shop.slugs import slug_base
@@ -301,8 +301,8 @@ _PARSERS: dict[str, Callable[[str], object]] = {
     "cost_price": lambda raw: _money(raw, required=False),
     "quantity": _quantity,
     "category": lambda raw: _list(raw, 120),
-    "colors": lambda raw: _list(raw, 60),
-    "sizes": lambda raw: _list(raw, 60),
+    "colors": lambda raw: _list(raw, OPTION_MAX_LENGTH),
+    "sizes": lambda raw: _list(raw, OPTION_MAX_LENGTH),
     "materials": lambda raw: _list(raw, 60),
     "image_cover": _url,
     "images": _urls,

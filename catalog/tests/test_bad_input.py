@@ -2,7 +2,7 @@
 
 import pytest
 
-from catalog.tests.factories import OfferFactory, ProductFactory
+from catalog.tests.factories import CategoryFactory, OfferFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +77,24 @@ def test_offer_for_an_id_beyond_any_database_is_400(strict_staff_client):
 
     assert response.status_code == 400
     assert response.json()["field"] == "product_id"
+
+
+@pytest.mark.parametrize("url", ["/api/products", "/api/products/recommended"])
+@pytest.mark.parametrize("category", ["²", "١٢", "1²", "٣", "9" * 5000])
+def test_a_category_of_unicode_digits_is_an_unknown_category_not_a_500(api_client, url, category):
+    api_client.raise_request_exception = False
+    ProductFactory()
+
+    response = api_client.get(url, {"category": category})
+
+    assert response.status_code == 400
+    assert response.json() == {"error": f"Unknown category: {category}.", "code": "invalid", "field": "category"}
+
+
+def test_a_category_id_reads_as_an_id(api_client):
+    category = CategoryFactory(slug="chairs")
+    ProductFactory(name="Chair", categories=[category])
+
+    response = api_client.get("/api/products", {"category": str(category.pk)})
+
+    assert [product["name"] for product in response.json()["results"]] == ["Chair"]

@@ -5,8 +5,8 @@ from catalog.errors import OutOfStock
 from catalog.models import Product
 from orders.errors import CartEmpty, ProductNotFound
 from orders.models import Cart, CartItem, Order
-from orders.services.lines import OrderLine, line_variant_resolve
-from orders.services.orders import Shipping, order_place
+from orders.services.lines import OrderLine, line_quantity_check, line_variant_resolve
+from orders.services.orders import Shipping, order_amounts_check, order_place
 from shop.errors import NotFound
 
 
@@ -25,8 +25,10 @@ def cart_item_add(*, user: User, product_id: int, quantity: int, size: str = "",
     """Put `quantity` units of a product in the user's cart, merging with the same product, size and color.
 
     Raises ProductNotFound (404) for an unknown or disabled product, InvalidOrderItem (400)
-    for a size or color the product does not list, OutOfStock (409) when the line would
-    exceed the stock. Stock is only checked here; it is reserved at checkout.
+    for a size or color the product does not list or a line past MAX_LINE_QUANTITY units,
+    OutOfStock (409) when the line would exceed the stock, AmountTooLarge (400) when the
+    cart could no longer be checked out (see `order_amounts_check`). Stock is only checked
+    here; it is reserved at checkout.
     """
     cart = _cart_locked(user=user)
     product = Product.objects.filter(pk=product_id, is_disabled=False).first()
@@ -35,7 +37,9 @@ def cart_item_add(*, user: User, product_id: int, quantity: int, size: str = "",
     size, color = line_variant_resolve(product=product, size=size, color=color)
     item = CartItem.objects.filter(cart=cart, product=product, size=size, color=color).first()
     wanted = quantity + (item.quantity if item else 0)
+    line_quantity_check(quantity=wanted)
     _stock_check(product=product, quantity=wanted)
+    _amounts_check(cart=cart, product=product, quantity=wanted, replacing={item.pk} if item else set())
     if item is None:
         item = CartItem.objects.create(cart=cart, product=product, quantity=wanted, size=size, color=color)
     else:
@@ -51,8 +55,8 @@ def cart_item_update(
 ) -> CartItem:
     """Change a line's quantity, size or color; a line that becomes another's twin merges into it.
 
-    Raises NotFound (404) for a line that is not in the user's cart, InvalidOrderItem (400),
-    OutOfStock (409).
+    Raises NotFound (404) for a line that is not in the user's cart, InvalidOrderItem (400)
+    (also for a merged line past MAX_LINE_QUANTITY units), OutOfStock (409), AmountTooLarge (400).
     """
     cart = _cart_locked(user=user)
     item = _item_get(cart=cart, item_id=item_id)
@@ -66,9 +70,12 @@ def cart_item_update(
     twin = CartItem.objects.filter(cart=cart, product=product, size=size, color=color).exclude(pk=item.pk).first()
     if twin is not None:
         quantity += twin.quantity
+    line_quantity_check(quantity=quantity)
+    _stock_check(product=product, quantity=quantity)
+    _amounts_check(cart=cart, product=product, quantity=quantity, replacing={item.pk, twin.pk if twin else None})
+    if twin is not None:
         item.delete()
         item = twin
-    _stock_check(product=product, quantity=quantity)
     item.quantity, item.size, item.color = quantity, size, color
     item.save(update_fields=["quantity", "size", "color"])
     _cart_touch(cart=cart)
@@ -131,6 +138,14 @@ def _stock_check(*, product: Product, quantity: int) -> None:
             field="quantity",
             extra={"product_id": product.pk, "available": product.quantity},
         )
+
+
+def _amounts_check(*, cart: Cart, product: Product, quantity: int, replacing: set[int | None]) -> None:
+    """Raise AmountTooLarge (field `quantity`) when the cart, with the line about to be written in place
+    of the `replacing` ones, could not be checked out: its order would hold an amount too large to store."""
+    others = cart.items.select_related("product").exclude(pk__in=replacing - {None})
+    lines = [(line.product, line.quantity) for line in others]
+    order_amounts_check(lines=[*lines, (product, quantity)], field="quantity")
 
 
 def _cart_touch(*, cart: Cart) -> None:

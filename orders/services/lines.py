@@ -5,6 +5,9 @@ from dataclasses import dataclass
 from catalog.models import Product
 from orders.errors import InvalidOrderItem
 
+# The most units one cart or order line may hold.
+MAX_LINE_QUANTITY = 10_000
+
 
 @dataclass(frozen=True)
 class OrderLine:
@@ -28,13 +31,31 @@ def line_variant_resolve(*, product: Product, size: str, color: str, field_prefi
     )
 
 
+def line_quantity_check(*, quantity: int, field: str = "quantity") -> None:
+    """Raise InvalidOrderItem naming `field` unless 1 <= quantity <= MAX_LINE_QUANTITY."""
+    if quantity < 1:
+        raise InvalidOrderItem("Quantity must be at least 1.", field=field)
+    if quantity > MAX_LINE_QUANTITY:
+        raise InvalidOrderItem(
+            f"A line holds at most {MAX_LINE_QUANTITY} units; this one would hold {quantity}.", field=field
+        )
+
+
+def _option_key(value: str) -> tuple[int, str]:
+    # Case-insensitive, but only between spellings of one length: casefold alone matches "ß"
+    # with "SS", and the option stored is the product's own spelling, so a 21-letter answer
+    # could store a 42-letter option.
+    return len(value), value.casefold()
+
+
 def _option_resolve(*, choices, value: str, what: str, product: Product, field: str) -> str:
     value = (value or "").strip()
     if not choices:
         return value
-    by_key = {str(choice).strip().casefold(): str(choice) for choice in choices}
-    if value.casefold() in by_key:
-        return by_key[value.casefold()]
+    spellings = [str(choice).strip() for choice in choices]
+    by_key = {_option_key(spelling): spelling for spelling in spellings}
+    if _option_key(value) in by_key:
+        return by_key[_option_key(value)]
     listed = ", ".join(by_key.values())
     if not value:
         raise InvalidOrderItem(f"Choose a {what} for {product.name}: {listed}.", field=field)

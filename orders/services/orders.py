@@ -3,16 +3,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import models, transaction
 
 from accounts.models import User
 from catalog.models import Product
 from catalog.pricing import final_price
 from catalog.selectors import product_discounts_now
 from catalog.services.stock import stock_move
-from orders.errors import IllegalStatusTransition, InvalidOrderItem, OrderHasPayments, OrderLocked
+from orders.errors import AmountTooLarge, IllegalStatusTransition, InvalidOrderItem, OrderHasPayments, OrderLocked
 from orders.models import Order, OrderItem, OrderStatus
-from orders.services.lines import OrderLine, line_variant_resolve
+from orders.services.lines import OrderLine, line_quantity_check, line_variant_resolve
 
 # The only legal moves of an order; the API and the admin's actions both go through
 # `order_status_change`, so this table is the whole state machine.
@@ -58,17 +58,18 @@ def order_place(
     later catalog changes never alter the order. `status` lets staff record an order that
     is already further along (a paid phone order); it cannot start cancelled.
     Raises InvalidOrderItem (400) for an unknown or disabled product or a variant the
-    product does not have, OutOfStock (409) when a product is short; nothing is written then.
+    product does not have, AmountTooLarge (400) when an amount would not fit its column,
+    OutOfStock (409) when a product is short; nothing is written then.
     """
     if status == OrderStatus.CANCELLED:
         raise InvalidOrderItem("An order cannot be created cancelled.", field="status")
     order = Order(user=user, status=status)
     _shipping_apply(order=order, shipping=shipping or Shipping())
     items = _items_build(lines=lines)
-    # Stock first: the conditional UPDATEs take the product row locks in id order before
+    _totals_apply(order=order, items=items)
+    # Stock next: the conditional UPDATEs take the product row locks in id order before
     # any insert takes shared locks on the same rows through its foreign key.
     stock_move(reserve=_units_by_product(items))
-    _totals_apply(order=order, items=items)
     order.save()
     for item in items:
         item.order = order
@@ -83,14 +84,15 @@ def order_update(*, order: Order, lines: Sequence[OrderLine], by_staff: bool, st
     New items are priced as of now. A customer may do it while the order is pending, staff
     until it ships. `status`, when given and different, then moves the order through
     `order_status_change`. Raises OrderLocked (409) when the order can no longer change,
-    InvalidOrderItem (400), OutOfStock (409), IllegalStatusTransition (409); all or nothing.
+    InvalidOrderItem (400), AmountTooLarge (400), OutOfStock (409), IllegalStatusTransition
+    (409); all or nothing.
     """
     order = Order.objects.select_for_update().get(pk=order.pk)
     _editable_check(order=order, by_staff=by_staff)
     items = _items_build(lines=lines)
+    _totals_apply(order=order, items=items)
     old_items = list(order.items.all())
     stock_move(release=_units_by_product(old_items), reserve=_units_by_product(items))
-    _totals_apply(order=order, items=items)
     if order.total < order.amount_paid:
         raise OrderLocked(f"The new total {order.total} is below the {order.amount_paid} already paid.", field="items")
     OrderItem.objects.filter(order=order).delete()
@@ -188,24 +190,39 @@ def _items_build(*, lines: Sequence[OrderLine]) -> list[OrderItem]:
         product = products.get(line.product_id)
         if product is None:
             raise InvalidOrderItem(f"Product {line.product_id} does not exist.", field=f"{field}.product_id")
-        if line.quantity < 1:
-            raise InvalidOrderItem("Quantity must be at least 1.", field=f"{field}.quantity")
+        line_quantity_check(quantity=line.quantity, field=f"{field}.quantity")
         size, color = line_variant_resolve(product=product, size=line.size, color=line.color, field_prefix=field)
-        discount = discounts.get(product.pk)
-        items.append(
-            OrderItem(
-                product=product,
-                product_name=product.name,
-                unit_price=product.price,
-                discount_percentage=discount,
-                unit_cost=product.cost_price,
-                quantity=line.quantity,
-                size=size,
-                color=color,
-                line_total=final_price(product.price, discount) * line.quantity,
-            )
-        )
+        item = _item_price(product=product, discount=discounts.get(product.pk), quantity=line.quantity)
+        item.size, item.color = size, color
+        items.append(item)
     return items
+
+
+def _item_price(*, product: Product, discount: Decimal | None, quantity: int) -> OrderItem:
+    """An unsaved item of `quantity` units of `product` at today's price, cost and `discount`."""
+    return OrderItem(
+        product=product,
+        product_name=product.name,
+        unit_price=product.price,
+        discount_percentage=discount,
+        unit_cost=product.cost_price,
+        quantity=quantity,
+        line_total=final_price(product.price, discount) * quantity,
+    )
+
+
+def order_amounts_check(*, lines: Sequence[tuple[Product, int]], field: str) -> None:
+    """Check that an order of `lines` (product, units) priced now would hold only amounts its columns can.
+
+    What the cart runs before it accepts a line, so that every cart can be checked out.
+    Raises AmountTooLarge (400) naming `field`.
+    """
+    discounts = product_discounts_now(product_ids={product.pk for product, _ in lines})
+    items = [
+        _item_price(product=product, discount=discounts.get(product.pk), quantity=quantity)
+        for product, quantity in lines
+    ]
+    _totals_apply(order=Order(), items=items, line_field=field, totals_field=field)
 
 
 def _units_by_product(items) -> Counter[int]:
@@ -216,9 +233,34 @@ def _units_by_product(items) -> Counter[int]:
     return units
 
 
-def _totals_apply(*, order: Order, items: Sequence[OrderItem]) -> None:
+def _totals_apply(
+    *, order: Order, items: Sequence[OrderItem], line_field: str = "items.{index}.quantity", totals_field: str = "items"
+) -> None:
+    """Set the order's totals, having checked every amount of the items and the order against its column.
+
+    The one guard between cart and order arithmetic and the database: MariaDB refuses an
+    amount wider than its column, and SQLite stores it and then fails to read it back.
+    Raises AmountTooLarge naming `line_field` (formatted with the item's index) or `totals_field`.
+    """
+    for index, item in enumerate(items):
+        _columns_check(item, field=line_field.format(index=index))
     order.subtotal = sum((item.unit_price * item.quantity for item in items), Decimal("0"))
     order.total = sum((item.line_total for item in items), Decimal("0"))
+    _columns_check(order, field=totals_field)
+
+
+def _columns_check(row: models.Model, *, field: str) -> None:
+    for column in row._meta.concrete_fields:
+        amount = getattr(row, column.attname)
+        if not isinstance(column, models.DecimalField) or amount is None:
+            continue
+        largest = Decimal(10) ** (column.max_digits - column.decimal_places) - Decimal(10) ** -column.decimal_places
+        if abs(amount) > largest:
+            raise AmountTooLarge(
+                f"The {column.verbose_name} would be {amount}, more than the largest amount an order can hold "
+                f"({largest}).",
+                field=field,
+            )
 
 
 def _shipping_apply(*, order: Order, shipping: Shipping) -> None:

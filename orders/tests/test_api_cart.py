@@ -130,7 +130,7 @@ def test_add_unknown_or_disabled_product_is_404(customer_client, disabled):
         ({"product_id": "x", "quantity": 1}, "product_id"),
         ({"product_id": 1, "quantity": 0}, "quantity"),
         ({"product_id": 1, "quantity": -2}, "quantity"),
-        ({"product_id": 1, "quantity": 1, "size": "x" * 41}, "size"),
+        ({"product_id": 1, "quantity": 1, "size": "x" * 61}, "size"),
     ],
 )
 def test_add_with_bad_input_is_400(customer_client, payload, field):
