@@ -15,7 +15,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
 
-DEBUG = env.bool("DEBUG", default=True)
+# Off unless set: a deployment that forgets it must not serve Django's technical pages.
+# `make run` and the test settings (pyproject.toml) turn it on for development.
+DEBUG = env.bool("DEBUG", default=False)
 
 if DEBUG:
     # `or`: an empty value, as in a copied .env.example, means the default.
@@ -73,6 +75,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "shop.urls"
+# Error pages and mails hide connection URLs too, DEBUG or not (shop/exception_reporting.py).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "shop.exception_reporting.ConnectionUrlMaskingFilter"
 WSGI_APPLICATION = "shop.wsgi.application"
 # Every API route answers with and without the trailing slash itself; a redirect
 # would drop the body of a POST.
