@@ -136,10 +136,20 @@ AUTH_USER_MODEL = "accounts.User"
 # --- Cache (shared by throttling) ---------------------------------------------
 
 REDIS_URL = env("REDIS_URL", default="")
+# Without Redis: files every worker process of this host shares (shop/cache.py). Process
+# memory would give each gunicorn worker its own throttle counters.
+CACHE_DIR = Path(env("CACHE_DIR", default="") or BASE_DIR / "var" / "cache")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "shop.cache.ProcessSafeFileCache",
+            "LOCATION": str(CACHE_DIR),
+            # Every set lists the directory; past this many entries the expired ones go first.
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
 
 # --- Auth ---------------------------------------------------------------------
 
@@ -243,6 +253,8 @@ MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)
 
 CLOUDINARY_URL = env("CLOUDINARY_URL", default="")
 CLOUDINARY_TIMEOUT_SECONDS = env.float("CLOUDINARY_TIMEOUT_SECONDS", default=30.0)
+# The only hosts whose URLs an upload's answer may give: anything else is refused (502), never stored.
+CLOUDINARY_DELIVERY_HOSTS = env.list("CLOUDINARY_DELIVERY_HOSTS", default=[]) or ["res.cloudinary.com"]
 
 OPENAI_API_KEY = env("OPENAI_API_KEY", default="")
 OPENAI_MODEL = env("OPENAI_MODEL", default="gpt-4o-mini")
