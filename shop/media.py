@@ -256,21 +256,15 @@ def _cloudinary_upload(upload, *, folder: str, public_id: str, resource_type: st
         and provider_url_allowed(result.get("url") or result["secure_url"], schemes=("http", "https"))
     ):
         logger.warning("Cloudinary answered an upload with a URL off its delivery hosts: %r", result.get("secure_url"))
-        _cloudinary_discard(public_id=result["public_id"], resource_type=resource_type)
+        _cloudinary_discard(public_id=result["public_id"])
         raise UpstreamUnavailable("The media service gave an unexpected answer; nothing was stored.")
     return result
 
 
-def _cloudinary_discard(*, public_id: str, resource_type: str) -> None:
+def _cloudinary_discard(*, public_id: str) -> None:
     # Best effort: the upload is refused either way, and a leftover file only costs space.
     try:
-        _cloudinary_call(
-            cloudinary.uploader.destroy,
-            public_id,
-            resource_type=resource_type,
-            invalidate=True,
-            failure_message="The media service failed to delete the file.",
-        )
+        media_delete(public_id=public_id)
     except UpstreamUnavailable:
         logger.warning("Could not delete the refused Cloudinary upload %s", public_id)
 
