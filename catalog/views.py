@@ -412,6 +412,7 @@ class ProductImportReportSerializer(drf_serializers.Serializer):
     updated = drf_serializers.IntegerField()
     unchanged = drf_serializers.IntegerField(help_text="Rows identical to the stored product, left alone.")
     errors = ProductImportErrorSerializer(many=True)
+    errors_omitted = drf_serializers.IntegerField(help_text="Errors past IMPORT_MAX_ERRORS: counted, not listed.")
     dry_run = drf_serializers.BooleanField()
 
 

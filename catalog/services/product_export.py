@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from catalog.models import Category, Product, ProductImage
-from catalog.services.product_import_rows import COLUMNS, LIST_SEPARATOR
+from catalog.services.product_import_rows import COLUMNS, LIST_SEPARATOR, formula_guard
 
 EXPORT_CHUNK_SIZE = 2000
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -34,12 +34,15 @@ _VALUE_FIELDS = (
 
 
 def _cell(value) -> str:
+    """Text behind the formula guard; numbers (a price, a quantity) as they are, never guarded."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return LIST_SEPARATOR.join(str(item) for item in value)
+        return formula_guard(LIST_SEPARATOR.join(str(item) for item in value))
+    if isinstance(value, str):
+        return formula_guard(value)
     return str(value)
 
 
@@ -115,12 +118,10 @@ def product_export_xlsx(*, stream: BinaryIO) -> int:
 
 
 def _xlsx_value(sheet, value, cell_class):
-    """Numbers and booleans stay typed for spreadsheet users; lists are joined as in CSV."""
-    if isinstance(value, list):
-        value = LIST_SEPARATOR.join(value)
-    if isinstance(value, str) and value.startswith("="):
-        # openpyxl would store a string starting with "=" as a formula: keep it text.
-        cell = cell_class(sheet, value=value)
+    """Numbers and booleans stay typed for spreadsheet users; text and lists are written as in CSV."""
+    if isinstance(value, list | str):
+        # Guarded, no text starts with "=", which openpyxl would store as a formula; typed as text anyway.
+        cell = cell_class(sheet, value=_cell(value))
         cell.data_type = "s"
         return cell
     return value
