@@ -34,8 +34,8 @@ COPY . .
 # The key and host only let settings load; nothing signed at build time survives into the image.
 RUN SECRET_KEY=collectstatic-only-not-a-secret ALLOWED_HOSTS=localhost \
     python manage.py collectstatic --noinput \
-    && mkdir -p /app/media \
-    && chown app:app /app/media
+    && mkdir -p /app/media /app/var/cache \
+    && chown app:app /app/media /app/var/cache
 USER app
 EXPOSE 8000
 ENTRYPOINT ["sh", "/app/deploy/entrypoint.sh"]

@@ -25,6 +25,8 @@ $(STAMP): $(BIN)/python requirements.txt $(REQUIREMENTS)
 
 install: $(STAMP)
 
+# DEBUG defaults to off (shop/settings.py); the development server turns it on unless told otherwise.
+run: export DEBUG ?= 1
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo

@@ -101,9 +101,13 @@ class RefreshInputSerializer(serializers.Serializer):
     )
 
 
+_CURRENT_PASSWORD_HELP = "Required when the account's owner changes their own password or email."
+
+
 class ProfileInputSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254, required=False)
     name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    current_password = _password_field(required=False, help_text=_CURRENT_PASSWORD_HELP)
 
 
 class PasswordChangeInputSerializer(serializers.Serializer):
@@ -124,6 +128,7 @@ class UserUpdateInputSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     password = _password_field(required=False)
+    current_password = _password_field(required=False, help_text=_CURRENT_PASSWORD_HELP)
     # default=None also for form posts, where DRF would read a missing boolean as false.
     is_staff = serializers.BooleanField(
         required=False, allow_null=True, default=None, help_text="Superusers only; ignored otherwise."

@@ -200,6 +200,18 @@ def _ensure_may_manage(*, actor: User, user: User) -> None:
         raise StaffAccountProtected()
 
 
+def _current_password_confirm(*, user: User, current_password: str | None, client_ip: str | None) -> None:
+    """Raise unless `current_password` is the user's; a wrong one counts as a failed sign-in.
+
+    A stolen access token lives minutes; without this check it would buy the account for good.
+    """
+    if current_password is None:
+        raise ValidationError({"current_password": ["Required to change your own password or email."]})
+    if not user.check_password(current_password):
+        login_failure_record(email=user.email, client_ip=client_ip)
+        raise WrongPassword()
+
+
 @transaction.atomic
 def user_update(
     *,
@@ -210,18 +222,26 @@ def user_update(
     password: str | None = None,
     is_staff: bool | None = None,
     is_active: bool | None = None,
+    current_password: str | None = None,
+    client_ip: str | None = None,
 ) -> User:
     """Change an account; `None` leaves a field as it is.
 
+    The account's owner changing their own password or email must give
+    `current_password` (staff changing someone else's account are not asked).
     `is_staff` and `is_active` are applied only when `actor` is a superuser and
     silently ignored otherwise. A new password or a disabled account revokes every
     refresh token of the account. Raises `StaffAccountProtected`, `EmailTaken`,
-    `ValidationError` (bad email, weak password).
+    `ValidationError` (bad email, weak password, missing `current_password`) and
+    `WrongPassword` (counted as a failed sign-in for the login throttle).
     """
     _ensure_may_manage(actor=actor, user=user)
+    email = normalize_email(email) if email is not None else None
+    if actor.pk == user.pk and (password is not None or email not in (None, user.email)):
+        _current_password_confirm(user=user, current_password=current_password, client_ip=client_ip)
     if not actor.is_superuser:
         is_staff = is_active = None
-    changes = {"email": normalize_email(email) if email is not None else None, "name": name}
+    changes = {"email": email, "name": name}
     changes |= {"is_staff": is_staff, "is_active": is_active}
     changed = [field for field, value in changes.items() if value is not None and getattr(user, field) != value]
     for field in changed:
@@ -249,9 +269,7 @@ def user_password_change(
     Raises `WrongPassword` (counted as a failed sign-in for the login throttle) and
     `ValidationError` (weak new password).
     """
-    if not user.check_password(current_password):
-        login_failure_record(email=user.email, client_ip=client_ip)
-        raise WrongPassword()
+    _current_password_confirm(user=user, current_password=current_password, client_ip=client_ip)
     _password_check(password=new_password, user=user, field="new_password")
     user.set_password(new_password)
     user.save(update_fields=["password"])

@@ -110,6 +110,15 @@ class LoginFailureThrottle(BaseThrottle):
         return self._wait
 
 
+class CurrentPasswordThrottle(LoginFailureThrottle):
+    """`LoginFailureThrottle` for account edits, which check a password only when `current_password` is sent."""
+
+    def allow_request(self, request, view):
+        if not (hasattr(request.data, "get") and request.data.get("current_password") is not None):
+            return True
+        return super().allow_request(request, view)
+
+
 def login_attempt_release(request) -> None:
     """Give back the slot `LoginFailureThrottle` took for this request, once its answer is decided."""
     _decrement(getattr(request, "login_attempt_keys", []))

@@ -27,7 +27,7 @@ from accounts.serializers import (
     UserUpdatedOutputSerializer,
     UserUpdateInputSerializer,
 )
-from accounts.throttling import LoginFailureThrottle, ReleasesLoginAttempt, client_ip
+from accounts.throttling import CurrentPasswordThrottle, LoginFailureThrottle, ReleasesLoginAttempt, client_ip
 from shop.permissions import AllowAny, IsAuthenticated, IsStaff, IsSuperuser
 from shop.serializers import MessageSerializer
 from shop.throttles import SettingsScopedRateThrottle
@@ -160,8 +160,9 @@ class LogoutView(PublicAuthView):
         return _without_refresh_cookie(Response(MessageSerializer({"message": "Logged out"}).data))
 
 
-class ProfileView(APIView):
+class ProfileView(ReleasesLoginAttempt, APIView):
     permission_classes = [IsAuthenticated]
+    throttle_classes = [*APIView.throttle_classes, CurrentPasswordThrottle]
 
     @extend_schema(responses={200: ProfileOutputSerializer})
     def get(self, request):
@@ -171,7 +172,9 @@ class ProfileView(APIView):
     def patch(self, request):
         data = ProfileInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = services.user_update(actor=request.user, user=request.user, **data.validated_data)
+        user = services.user_update(
+            actor=request.user, user=request.user, **data.validated_data, client_ip=client_ip(request)
+        )
         return Response(ProfileOutputSerializer({"user": user}).data)
 
 
@@ -202,8 +205,9 @@ class PasswordChangeView(ReleasesLoginAttempt, APIView):
     update=extend_schema(
         request=UserUpdateInputSerializer,
         responses={200: UserUpdatedOutputSerializer},
-        description="Staff, or the user themself. Only a superuser may change `is_staff`/`is_active` or "
-        "another staff account.",
+        description="Staff, or the user themself. The account's owner changing their own password or email "
+        "must send `current_password` (401 when wrong, counted as a failed sign-in). Only a superuser may "
+        "change `is_staff`/`is_active` or another staff account.",
     ),
     partial_update=extend_schema(
         request=UserUpdateInputSerializer, responses={200: UserUpdatedOutputSerializer}, description="As PUT."
@@ -214,11 +218,13 @@ class PasswordChangeView(ReleasesLoginAttempt, APIView):
     ),
 )
 class UserViewSet(
+    ReleasesLoginAttempt,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     GenericViewSet,
 ):
     lookup_value_regex = r"\d+"
+    throttle_classes = [*GenericViewSet.throttle_classes, CurrentPasswordThrottle]
     serializer_class = UserSerializer
 
     def get_permissions(self):
@@ -258,7 +264,7 @@ class UserViewSet(
         user = self.get_object()
         data = UserUpdateInputSerializer(data=request.data, partial=partial)
         data.is_valid(raise_exception=True)
-        user = services.user_update(actor=request.user, user=user, **data.validated_data)
+        user = services.user_update(actor=request.user, user=user, **data.validated_data, client_ip=client_ip(request))
         return Response(UserUpdatedOutputSerializer({"message": "User updated", "user": user}).data)
 
     def destroy(self, request, pk=None):

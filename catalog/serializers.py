@@ -308,4 +308,5 @@ class ProductImportReportSerializer(serializers.Serializer):
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField(help_text="Rows identical to the stored product, left alone.")
     errors = ProductImportErrorSerializer(many=True)
+    errors_omitted = serializers.IntegerField(help_text="Errors past IMPORT_MAX_ERRORS: counted, not listed.")
     dry_run = serializers.BooleanField()

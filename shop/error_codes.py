@@ -23,6 +23,7 @@ class ShopErrorCode(StrEnum):
     THROTTLED = "throttled"
     CONFLICT = "conflict"
     FILE_TOO_LARGE = "file_too_large"
+    ACTIVE_CONTENT = "active_content"
     REQUEST_TOO_LARGE = "request_too_large"
     UPSTREAM_ERROR = "upstream_error"
     NOT_CONFIGURED = "not_configured"

@@ -33,6 +33,8 @@ from pypdf import PdfReader
 from pypdf.errors import DependencyError, PyPdfError
 
 from shop.errors import DomainError, FileTooLarge, InvalidInput, UnsupportedMediaType, UpstreamUnavailable
+from shop.pdf_safety import PdfActiveContent, PdfTooComplex, pdf_active_content
+from shop.provider_urls import provider_url_allowed
 
 logger = logging.getLogger(__name__)
 
@@ -124,10 +126,11 @@ def image_check(upload) -> CheckedImage:
 
 
 def pdf_check(upload) -> CheckedDocument:
-    """Parse `upload` as a PDF; raise unless it opens and has at least one page.
+    """Parse `upload` as a PDF; raise unless it opens, has at least one page and no active content.
 
-    Raises FileTooLarge (413), UnsupportedMediaType (415, not a PDF at all) or
-    InvalidInput (400, a damaged or password-protected PDF).
+    Raises FileTooLarge (413), UnsupportedMediaType (415, not a PDF at all), PdfActiveContent
+    (400, JavaScript or Launch actions: shop/pdf_safety.py) or InvalidInput (400, a damaged or
+    password-protected PDF).
     """
     upload_size_check(upload)
     upload.seek(0)
@@ -140,6 +143,11 @@ def pdf_check(upload) -> CheckedDocument:
             raise InvalidInput("Password-protected PDFs are not accepted.", field="file")
         if len(reader.pages) == 0:
             raise InvalidInput("PDF has no pages.", field="file")
+        active_content = pdf_active_content(reader)
+        if active_content:
+            raise PdfActiveContent(f"PDFs with {active_content} are not accepted.", field="file")
+    except PdfTooComplex:
+        raise InvalidInput("PDF has too many objects to be checked.", field="file") from None
     # A parser fed hostile bytes fails in many ways; each of these means "not a readable PDF".
     except (
         PyPdfError,
@@ -246,7 +254,22 @@ def _cloudinary_upload(upload, *, folder: str, public_id: str, resource_type: st
     )
     if not (result.get("public_id") and result.get("secure_url")):
         raise UpstreamUnavailable("The media service gave an unexpected answer.")
+    if not (
+        provider_url_allowed(result["secure_url"])
+        and provider_url_allowed(result.get("url") or result["secure_url"], schemes=("http", "https"))
+    ):
+        logger.warning("Cloudinary answered an upload with a URL off its delivery hosts: %r", result.get("secure_url"))
+        _cloudinary_discard(public_id=result["public_id"])
+        raise UpstreamUnavailable("The media service gave an unexpected answer; nothing was stored.")
     return result
+
+
+def _cloudinary_discard(*, public_id: str) -> None:
+    # Best effort: the upload is refused either way, and a leftover file only costs space.
+    try:
+        media_delete(public_id=public_id)
+    except UpstreamUnavailable:
+        logger.warning("Could not delete the refused Cloudinary upload %s", public_id)
 
 
 def _local_save(upload, *, folder: str, extension: str) -> tuple[str, str]:

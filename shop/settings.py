@@ -15,7 +15,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
 
-DEBUG = env.bool("DEBUG", default=True)
+# Off unless set: a deployment that forgets it must not serve Django's technical pages.
+# `make run` and the test settings (pyproject.toml) turn it on for development.
+DEBUG = env.bool("DEBUG", default=False)
 
 if DEBUG:
     # `or`: an empty value, as in a copied .env.example, means the default.
@@ -73,6 +75,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "shop.urls"
+# Error pages and mails hide connection URLs too, DEBUG or not (shop/exception_reporting.py).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "shop.exception_reporting.ConnectionUrlMaskingFilter"
 WSGI_APPLICATION = "shop.wsgi.application"
 # Every API route answers with and without the trailing slash itself; a redirect
 # would drop the body of a POST.
@@ -132,10 +136,20 @@ AUTH_USER_MODEL = "accounts.User"
 # --- Cache (shared by throttling) ---------------------------------------------
 
 REDIS_URL = env("REDIS_URL", default="")
+# Without Redis: files every worker process of this host shares (shop/cache.py). Process
+# memory would give each gunicorn worker its own throttle counters.
+CACHE_DIR = Path(env("CACHE_DIR", default="") or BASE_DIR / "var" / "cache")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "shop.cache.ProcessSafeFileCache",
+            "LOCATION": str(CACHE_DIR),
+            # Every set lists the directory; past this many entries the expired ones go first.
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
 
 # --- Auth ---------------------------------------------------------------------
 
@@ -235,6 +249,13 @@ SHOP_CURRENCY = env("SHOP_CURRENCY", default="USD")
 PRODUCT_MAX_IMAGES = env.int("PRODUCT_MAX_IMAGES", default=4)
 MAX_UPLOAD_MB = env.int("MAX_UPLOAD_MB", default=5)
 PRODUCT_IMPORT_MAX_MB = env.int("PRODUCT_IMPORT_MAX_MB", default=20)
+# What an import file may cost once opened (catalog/services/product_import_rows.py): the XLSX
+# zip's parts in all, and how much better than ordinary XML one part may compress (zip bombs).
+IMPORT_XLSX_MAX_UNCOMPRESSED_MB = env.int("IMPORT_XLSX_MAX_UNCOMPRESSED_MB", default=200)
+IMPORT_XLSX_MAX_COMPRESSION_RATIO = env.int("IMPORT_XLSX_MAX_COMPRESSION_RATIO", default=100)
+# Columns in any row of a CSV or XLSX import, and errors listed in its report (the rest are counted).
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=100)
+IMPORT_MAX_ERRORS = env.int("IMPORT_MAX_ERRORS", default=1000)
 MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)
 # Bounds on the product list's `q`: each distinct word costs a LIKE per column (or a FULLTEXT term).
 SEARCH_MAX_LENGTH = env.int("SEARCH_MAX_LENGTH", default=200)
@@ -242,6 +263,8 @@ SEARCH_MAX_TERMS = env.int("SEARCH_MAX_TERMS", default=10)
 
 CLOUDINARY_URL = env("CLOUDINARY_URL", default="")
 CLOUDINARY_TIMEOUT_SECONDS = env.float("CLOUDINARY_TIMEOUT_SECONDS", default=30.0)
+# The only hosts whose URLs an upload's answer may give: anything else is refused (502), never stored.
+CLOUDINARY_DELIVERY_HOSTS = env.list("CLOUDINARY_DELIVERY_HOSTS", default=[]) or ["res.cloudinary.com"]
 
 OPENAI_API_KEY = env("OPENAI_API_KEY", default="")
 OPENAI_MODEL = env("OPENAI_MODEL", default="gpt-4o-mini")

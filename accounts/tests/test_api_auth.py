@@ -351,7 +351,10 @@ def test_profile_needs_authentication(api_client, method):
 
 
 def test_profile_update_changes_name_and_email(customer_client, customer):
-    response = customer_client.patch("/api/auth/profile", {"name": "Renamed", "email": "Renamed@Example.com"})
+    response = customer_client.patch(
+        "/api/auth/profile",
+        {"name": "Renamed", "email": "Renamed@Example.com", "current_password": DEFAULT_PASSWORD},
+    )
 
     assert response.status_code == 200
     assert response.json()["user"]["email"] == "renamed@example.com"
@@ -362,12 +365,34 @@ def test_profile_update_changes_name_and_email(customer_client, customer):
 def test_profile_update_to_taken_email_is_409(customer_client, customer):
     other = UserFactory()
 
-    response = customer_client.patch("/api/auth/profile", {"email": other.email.upper()})
+    response = customer_client.patch(
+        "/api/auth/profile", {"email": other.email.upper(), "current_password": DEFAULT_PASSWORD}
+    )
 
     assert response.status_code == 409
     assert response.json()["field"] == "email"
     customer.refresh_from_db()
     assert customer.email != other.email
+
+
+def test_profile_email_change_without_current_password_is_400_and_changes_nothing(customer_client, customer):
+    response = customer_client.patch("/api/auth/profile", {"email": "thief@example.com"})
+
+    assert response.status_code == 400
+    assert response.json()["field"] == "current_password"
+    customer.refresh_from_db()
+    assert customer.email != "thief@example.com"
+
+
+def test_profile_email_change_with_wrong_current_password_is_401_and_counted(customer_client, customer, throttle_rates):
+    throttle_rates(login="2/min")
+    wrong = {"email": "thief@example.com", "current_password": "Not-The-Password-1"}
+
+    statuses = [customer_client.patch("/api/auth/profile", wrong).status_code for _ in range(3)]
+
+    assert statuses == [401, 401, 429]
+    customer.refresh_from_db()
+    assert customer.email != "thief@example.com"
 
 
 def test_profile_update_rejects_bad_email(customer_client):

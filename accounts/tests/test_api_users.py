@@ -182,7 +182,10 @@ def test_user_detail_needs_authentication(api_client, customer):
 
 
 def test_user_updates_own_account(customer_client, customer):
-    response = customer_client.put(f"/api/auth/users/{customer.id}", {"email": "me@example.com", "name": "Me"})
+    response = customer_client.put(
+        f"/api/auth/users/{customer.id}",
+        {"email": "me@example.com", "name": "Me", "current_password": DEFAULT_PASSWORD},
+    )
 
     assert response.status_code == 200
     assert response.json()["message"] == "User updated"
@@ -200,7 +203,9 @@ def test_put_requires_email(customer_client, customer):
 def test_patch_changes_password_and_revokes_tokens(customer_client, customer):
     old_refresh = login(APIClient(), customer).json()["refresh"]
 
-    response = customer_client.patch(f"/api/auth/users/{customer.id}", {"password": STRONG})
+    response = customer_client.patch(
+        f"/api/auth/users/{customer.id}", {"password": STRONG, "current_password": DEFAULT_PASSWORD}
+    )
 
     assert response.status_code == 200
     customer.refresh_from_db()
@@ -209,12 +214,95 @@ def test_patch_changes_password_and_revokes_tokens(customer_client, customer):
 
 
 def test_patch_weak_password_is_400(customer_client, customer):
-    response = customer_client.patch(f"/api/auth/users/{customer.id}", {"password": "abc"})
+    response = customer_client.patch(
+        f"/api/auth/users/{customer.id}", {"password": "abc", "current_password": DEFAULT_PASSWORD}
+    )
 
     assert response.status_code == 400
     assert response.json()["field"] == "password"
     customer.refresh_from_db()
     assert customer.check_password(DEFAULT_PASSWORD)
+
+
+@pytest.mark.parametrize("method", ["put", "patch"])
+@pytest.mark.parametrize(
+    "change",
+    [{"password": STRONG}, {"email": "thief@example.com"}],
+    ids=["password", "email"],
+)
+def test_own_password_or_email_change_without_current_password_is_400_and_changes_nothing(
+    customer_client, customer, method, change
+):
+    # A stolen access token alone must not buy the account.
+    response = getattr(customer_client, method)(f"/api/auth/users/{customer.id}", {"email": customer.email} | change)
+
+    assert response.status_code == 400
+    assert response.json()["field"] == "current_password"
+    assert response.json()["code"] == "invalid"
+    customer.refresh_from_db()
+    assert customer.email != "thief@example.com"
+    assert customer.check_password(DEFAULT_PASSWORD)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"password": STRONG}, {"email": "thief@example.com"}],
+    ids=["password", "email"],
+)
+def test_own_password_or_email_change_with_wrong_current_password_is_401_and_changes_nothing(
+    customer_client, customer, change
+):
+    response = customer_client.patch(
+        f"/api/auth/users/{customer.id}", change | {"current_password": "Not-The-Password-1"}
+    )
+
+    assert response.status_code == 401
+    assert response.json() == {
+        "error": "Current password is incorrect",
+        "code": "wrong_password",
+        "field": "current_password",
+    }
+    customer.refresh_from_db()
+    assert customer.email != "thief@example.com"
+    assert customer.check_password(DEFAULT_PASSWORD)
+
+
+def test_wrong_current_passwords_on_account_edits_count_toward_the_sign_in_limit(
+    customer_client, customer, throttle_rates
+):
+    throttle_rates(login="3/min")
+    wrong = {"password": STRONG, "current_password": "Not-The-Password-1"}
+
+    statuses = [customer_client.patch(f"/api/auth/users/{customer.id}", wrong).status_code for _ in range(4)]
+    right = customer_client.patch(
+        f"/api/auth/users/{customer.id}", {"password": STRONG, "current_password": DEFAULT_PASSWORD}
+    )
+
+    assert statuses == [401, 401, 401, 429]
+    # Locked out now, the right password included, and signing in too.
+    assert (right.status_code, right.json()["code"]) == (429, "throttled")
+    assert login(APIClient(), customer).status_code == 429
+    customer.refresh_from_db()
+    assert customer.check_password(DEFAULT_PASSWORD)
+
+
+def test_own_name_change_needs_no_current_password(customer_client, customer):
+    response = customer_client.patch(f"/api/auth/users/{customer.id}", {"name": "Just Me", "email": customer.email})
+
+    assert response.status_code == 200
+    customer.refresh_from_db()
+    assert customer.name == "Just Me"
+
+
+def test_staff_change_a_customers_password_and_email_without_their_current_password(staff_client, customer):
+    response = staff_client.patch(
+        f"/api/auth/users/{customer.id}", {"password": STRONG, "email": "new-address@example.com"}
+    )
+
+    assert response.status_code == 200
+    customer.refresh_from_db()
+    assert customer.email == "new-address@example.com"
+    assert customer.check_password(STRONG)
 
 
 def test_update_to_taken_email_is_409(staff_client, customer):

@@ -10,7 +10,7 @@ from typing import BinaryIO
 
 from catalog.models import Category, Product, ProductImage
 from catalog.product_fields import FILE_COLUMNS, FILE_PRODUCT_COLUMNS
-from catalog.services.product_import_rows import LIST_SEPARATOR
+from catalog.services.product_import_rows import LIST_SEPARATOR, formula_guard
 
 EXPORT_CHUNK_SIZE = 2000
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -18,12 +18,15 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 
 
 def _cell(value) -> str:
+    """Text behind the formula guard; numbers (a price, a quantity) as they are, never guarded."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return LIST_SEPARATOR.join(str(item) for item in value)
+        return formula_guard(LIST_SEPARATOR.join(str(item) for item in value))
+    if isinstance(value, str):
+        return formula_guard(value)
     return str(value)
 
 
@@ -101,12 +104,10 @@ def product_export_xlsx(*, stream: BinaryIO) -> int:
 
 
 def _xlsx_value(sheet, value, cell_class):
-    """Numbers and booleans stay typed for spreadsheet users; lists are joined as in CSV."""
-    if isinstance(value, list):
-        value = LIST_SEPARATOR.join(value)
-    if isinstance(value, str) and value.startswith("="):
-        # openpyxl would store a string starting with "=" as a formula: keep it text.
-        cell = cell_class(sheet, value=value)
+    """Numbers and booleans stay typed for spreadsheet users; text and lists are written as in CSV."""
+    if isinstance(value, list | str):
+        # Guarded, no text starts with "=", which openpyxl would store as a formula; typed as text anyway.
+        cell = cell_class(sheet, value=_cell(value))
         cell.data_type = "s"
         return cell
     return value

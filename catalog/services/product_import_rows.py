@@ -21,7 +21,7 @@ from django.core.validators import validate_slug
 
 from catalog.models import OPTION_MAX_LENGTH, Product
 from catalog.product_fields import FILE_COLUMNS, FILE_PRODUCT_COLUMNS
-from shop.errors import InvalidInput, UnsupportedMediaType
+from shop.errors import FileTooLarge, InvalidInput, UnsupportedMediaType
 from shop.slugs import slug_base
 from shop.url_rules import SITE_OR_HTTP_URL_MESSAGE, is_site_or_http_url
 
@@ -36,6 +36,12 @@ _CENT = Decimal("0.01")
 _QUANTITY_MAX = 2_147_483_647
 _TRUE = {"true", "1", "yes", "y", "t", "on"}
 _FALSE = {"false", "0", "no", "n", "f", "off", ""}
+# A spreadsheet reads a cell starting with one of these as a formula (CWE-1236): the export
+# writes such text cells behind a quote, and the import takes that quote off again.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_GUARD = "'"
+# Cells read as numbers or booleans: never written behind a guard, so never unguarded.
+_UNGUARDED_COLUMNS = frozenset({"price", "cost_price", "quantity", "is_trending", "is_disabled"})
 
 
 @dataclass
@@ -46,7 +52,13 @@ class ImportReport:
     errors: list[dict] = field(default_factory=list)
     dry_run: bool = False
 
+    # Errors past `IMPORT_MAX_ERRORS` are only counted: a file of bad rows must not make a report of megabytes.
+    errors_omitted: int = 0
+
     def error_add(self, line: int, column: str | None, message: str) -> None:
+        if len(self.errors) >= settings.IMPORT_MAX_ERRORS:
+            self.errors_omitted += 1
+            return
         self.errors.append({"row": line, "field": column, "error": message})
 
     def as_dict(self) -> dict:
@@ -55,8 +67,29 @@ class ImportReport:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "errors": self.errors,
+            "errors_omitted": self.errors_omitted,
             "dry_run": self.dry_run,
         }
+
+
+# --- Formula guard -------------------------------------------------------------
+
+
+def _needs_guard(text: str) -> bool:
+    # Quotes already in front count too, so that "'=x" round-trips as itself and not as "=x".
+    return text.lstrip(FORMULA_GUARD).startswith(FORMULA_TRIGGERS)
+
+
+def formula_guard(text: str) -> str:
+    """`text` as a spreadsheet cell that cannot run as a formula: behind a quote when it would."""
+    return FORMULA_GUARD + text if _needs_guard(text) else text
+
+
+def formula_unguard(cell: str) -> str:
+    """The text `formula_guard` was given, from the cell it wrote."""
+    if cell.startswith(FORMULA_GUARD) and _needs_guard(cell[1:]):
+        return cell[1:]
+    return cell
 
 
 # --- Reading ------------------------------------------------------------------
@@ -78,15 +111,22 @@ class Table:
     records: Iterator[tuple[int, list[str]]]
 
 
+def _columns_cap(count: int) -> None:
+    if count > settings.IMPORT_MAX_COLUMNS:
+        raise InvalidInput(f"The file has {count} columns; at most {settings.IMPORT_MAX_COLUMNS}.", field="file")
+
+
 def _header_read(cells: list[str]) -> list[str]:
     columns = [cell.strip().lower().replace(" ", "_") for cell in cells]
     while columns and not columns[-1]:
         columns.pop()
     if not columns:
         raise InvalidInput("The file is empty.", field="file")
+    _columns_cap(len(columns))
     unknown = [column for column in columns if column not in FILE_COLUMNS]
     if unknown:
-        raise InvalidInput(f"Unknown columns: {', '.join(unknown)}.", field="file")
+        named = ", ".join(column[:40] for column in unknown[:10])
+        raise InvalidInput(f"Unknown columns: {named}{', ...' if len(unknown) > 10 else ''}.", field="file")
     duplicated = sorted({column for column in columns if columns.count(column) > 1})
     if duplicated:
         raise InvalidInput(f"Duplicated columns: {', '.join(duplicated)}.", field="file")
@@ -106,7 +146,10 @@ def _csv_table(file: BinaryIO) -> Table:
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)
-        total = sum(1 for record in reader if any(cell.strip() for cell in record))
+        total = 0
+        for record in reader:
+            _columns_cap(len(record))
+            total += any(cell.strip() for cell in record)
     except csv.Error as error:
         raise InvalidInput(f"The CSV file cannot be read near line {reader.line_num}: {error}.", field="file") from None
     if header is None:
@@ -137,21 +180,47 @@ def _xlsx_cell(value) -> str:
     return str(value)
 
 
+def _xlsx_expansion_check(file: BinaryIO) -> None:
+    """Refuse a zip bomb from its directory, before any part of it is inflated.
+
+    An XLSX is a zip of XML parts: a few KB can expand to hundreds of MB of shared strings.
+    Raises FileTooLarge (413) past `IMPORT_XLSX_MAX_UNCOMPRESSED_MB` in all, InvalidInput
+    (400) for a part compressed more than `IMPORT_XLSX_MAX_COMPRESSION_RATIO` times.
+    """
+    limit = settings.IMPORT_XLSX_MAX_UNCOMPRESSED_MB * 1024 * 1024
+    with zipfile.ZipFile(file) as archive:
+        members = archive.infolist()
+    if sum(member.file_size for member in members) > limit:
+        raise FileTooLarge(
+            f"The XLSX file expands to more than {settings.IMPORT_XLSX_MAX_UNCOMPRESSED_MB} MB.", field="file"
+        )
+    for member in members:
+        # Tiny parts (a 200-byte XML of repeated tags) compress well without being a threat.
+        if member.file_size > 1024 * 1024 and member.file_size > (
+            settings.IMPORT_XLSX_MAX_COMPRESSION_RATIO * max(member.compress_size, 1)
+        ):
+            raise InvalidInput(f"The XLSX part {member.filename[:80]} is compressed suspiciously well.", field="file")
+    file.seek(0)
+
+
 def _xlsx_table(file: BinaryIO) -> Table:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
+        _xlsx_expansion_check(file)
         workbook = load_workbook(file, read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None)
+        # One cell past the cap is enough to refuse a header; the sheet's own claimed width is not trusted.
+        header = next(sheet.iter_rows(max_row=1, max_col=settings.IMPORT_MAX_COLUMNS + 1, values_only=True), None)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, IndexError, ValueError, OSError, SyntaxError):
         raise InvalidInput("The XLSX file cannot be read.", field="file") from None
     if header is None:
         raise InvalidInput("The file is empty.", field="file")
     columns = _header_read([_xlsx_cell(value) for value in header])
     total = sheet.max_row - 1 if sheet.max_row else None
+    # Streamed row by row (read-only mode), each row cut to the header's width.
+    rows = sheet.iter_rows(min_row=2, max_col=len(columns), values_only=True)
 
     def records():
         try:
@@ -320,6 +389,8 @@ def row_parse(line: int, columns: list[str], cells: list[str], report: ImportRep
     failed = False
     parsed: dict[str, object] = {}
     for column, cell in zip(columns, cells, strict=False):
+        if column not in _UNGUARDED_COLUMNS:
+            cell = formula_unguard(cell)
         try:
             parsed[column] = _PARSERS[column](cell)
         except _FieldError as error:

@@ -535,6 +535,7 @@ def test_import_api_imports_and_returns_the_report(staff_client):
         "updated": 0,
         "unchanged": 0,
         "errors": [{"row": 3, "field": "price", "error": "This field is required."}],
+        "errors_omitted": 0,
         "dry_run": False,
     }
     assert Product.objects.get().categories.get().name == "Tops"

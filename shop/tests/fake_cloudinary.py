@@ -56,6 +56,8 @@ class FakeCloudinary:
     failure: Failure | None = None
     # Seconds to wait before answering anything, to play a slow service.
     delay: float = 0.0
+    # Keys that replace those of every upload answer, to play a compromised or hostile service.
+    answer_overrides: dict = field(default_factory=dict)
 
     @property
     def upload_prefix(self) -> str:
@@ -111,7 +113,7 @@ def _upload_answer(fake: FakeCloudinary, request: ReceivedRequest) -> dict:
             answer.update(width=image.width, height=image.height, format=extension)
         base = f"{base}.{extension}"
     fake.resources[(request.resource_type, public_id)] = request.file_bytes
-    return answer | {"url": f"http://{base}", "secure_url": f"https://{base}"}
+    return answer | {"url": f"http://{base}", "secure_url": f"https://{base}"} | fake.answer_overrides
 
 
 def _handler_for(fake: FakeCloudinary):

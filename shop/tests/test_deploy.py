@@ -149,17 +149,25 @@ def test_compose_sets_only_variables_the_app_reads():
     assert set(app) - read_elsewhere <= _settings_variables()
 
 
-def test_settings_load_with_the_example_environment_as_it_is():
-    # A newcomer's first step is `cp .env.example .env`: its empty values must mean the defaults.
+def _example_env(**overrides: str) -> dict[str, str]:
     example = {}
     for line in (settings.BASE_DIR / ".env.example").read_text().splitlines():
         if line and not line.startswith("#"):
             name, _, value = line.partition("=")
             example[name] = value
-    env = {key: value for key, value in os.environ.items() if key not in example} | example
+    return {key: value for key, value in os.environ.items() if key not in example} | example | overrides
 
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True
-    )
+
+def test_settings_load_with_the_example_environment_and_debug_on():
+    # A newcomer's first step is `cp .env.example .env` and DEBUG=1: its empty values must mean the defaults.
+    result = manage("check", env=_example_env(DEBUG="1"))
 
     assert result.returncode == 0, result.stderr
+
+
+def test_the_example_environment_as_it_is_is_production_and_refuses_to_start_without_a_secret_key():
+    # DEBUG is off unless set: a deployment that copies the example without filling it in fails closed.
+    result = manage("check", env=_example_env())
+
+    assert result.returncode != 0
+    assert "Set SECRET_KEY in the environment" in result.stderr
