@@ -15,7 +15,7 @@ from accounts.models import User
 from orders.models import Order, OrderStatus, ProductRequest, QuoteRequest
 from orders.parsers import MultipartJsonParser
 from orders.selectors.cart import cart_detail
-from orders.selectors.orders import order_get_for, order_list_for
+from orders.selectors.orders import order_event_list_for, order_get_for, order_list_for
 from orders.selectors.requests import ProductRequestFilter, QuoteRequestFilter, product_request_list, quote_request_list
 from orders.serializers import (
     CartItemInputSerializer,
@@ -24,8 +24,10 @@ from orders.serializers import (
     CheckoutInputSerializer,
     OkSerializer,
     OrderCreatedSerializer,
+    OrderEventOutputSerializer,
     OrderInputSerializer,
     OrderListOutputSerializer,
+    OrderNoteInputSerializer,
     OrderOutputSerializer,
     OrderPatchInputSerializer,
     OrderUpdatedSerializer,
@@ -42,6 +44,7 @@ from orders.serializers import (
     RequestNoteOutputSerializer,
 )
 from orders.services.cart import cart_checkout, cart_clear, cart_item_add, cart_item_remove, cart_item_update
+from orders.services.events import order_note_add
 from orders.services.orders import order_delete, order_fulfilment_update, order_place, order_update
 from orders.services.requests import (
     QuoteItemInput,
@@ -185,7 +188,9 @@ class OrderViewSet(viewsets.GenericViewSet):
         status = values.get("status", OrderStatus.PENDING)
         if status != OrderStatus.PENDING:
             _staff_only(request, "set an order's status")
-        order = order_place(user=owner, lines=values["items"], shipping=values.get("shipping"), status=status)
+        order = order_place(
+            user=owner, lines=values["items"], shipping=values.get("shipping"), status=status, actor=request.user
+        )
         return _order_created_response(order)
 
     @extend_schema(responses=OrderOutputSerializer, summary="One order with its items")
@@ -205,7 +210,11 @@ class OrderViewSet(viewsets.GenericViewSet):
         if status not in (None, order.status):
             _staff_only(request, "set an order's status")
         order = order_update(
-            order=order, lines=data.validated_data["items"], by_staff=request.user.is_staff, status=status
+            order=order,
+            lines=data.validated_data["items"],
+            by_staff=request.user.is_staff,
+            status=status,
+            actor=request.user,
         )
         order = order_get_for(viewer=request.user, order_id=order.pk)
         body = {"message": "Order updated", "order_id": order.pk, "order": order}
@@ -225,13 +234,35 @@ class OrderViewSet(viewsets.GenericViewSet):
             _staff_only(request, "set a tracking number")
         if values.get("status", OrderStatus.CANCELLED) != OrderStatus.CANCELLED:
             _staff_only(request, "move an order to this status")
-        order_fulfilment_update(order=order, **values)
+        order_fulfilment_update(order=order, **values, actor=request.user)
         return Response(OrderOutputSerializer(order_get_for(viewer=request.user, order_id=order.pk)).data)
 
     @extend_schema(responses={200: MessageSerializer}, summary="Delete an order and give its stock back")
     def destroy(self, request, pk=None):
         order_delete(order=self.get_object(), by_staff=request.user.is_staff)
         return Response({"message": "Order deleted"})
+
+    @extend_schema(
+        responses=OrderEventOutputSerializer(many=True),
+        summary="The order's timeline, oldest first (the owner sees the customer-facing events)",
+    )
+    @action(detail=True, methods=["get"])
+    def events(self, request, pk=None):
+        order = self.get_object()
+        page = self.paginate_queryset(order_event_list_for(viewer=request.user, order=order))
+        return self.get_paginated_response(OrderEventOutputSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=OrderNoteInputSerializer,
+        responses={201: OrderEventOutputSerializer},
+        summary="Add a note to the order's timeline (staff; hidden from the customer unless customer_visible)",
+    )
+    @action(detail=True, methods=["post"], permission_classes=[IsAdminUser])
+    def notes(self, request, pk=None):
+        data = OrderNoteInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        event = order_note_add(order=self.get_object(), author=request.user, **data.validated_data)
+        return Response(OrderEventOutputSerializer(event).data, status=http.HTTP_201_CREATED)
 
 
 class UserOrdersView(GenericAPIView):

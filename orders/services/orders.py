@@ -11,7 +11,8 @@ from catalog.pricing import final_price
 from catalog.selectors import product_discounts_now
 from catalog.services.stock import stock_move
 from orders.errors import IllegalStatusTransition, InvalidOrderItem, OrderHasPayments, OrderLocked
-from orders.models import Order, OrderItem, OrderStatus
+from orders.models import Order, OrderEventType, OrderItem, OrderStatus
+from orders.services.events import order_event_record
 from orders.services.lines import OrderLine, line_variant_resolve
 
 # The only legal moves of an order; the API and the admin's actions both go through
@@ -51,12 +52,15 @@ def order_place(
     lines: Sequence[OrderLine],
     shipping: Shipping | None = None,
     status: str = OrderStatus.PENDING,
+    actor: User | None = None,
 ) -> Order:
     """Create an order of `lines` for `user`, reserving the stock and snapshotting prices.
 
     Each item keeps the product's name, price, best discount active now and cost price, so
     later catalog changes never alter the order. `status` lets staff record an order that
-    is already further along (a paid phone order); it cannot start cancelled.
+    is already further along (a paid phone order); it cannot start cancelled. `actor` is
+    who placed it (staff for someone else), `user` by default.
+    Writes the `placed` timeline event.
     Raises InvalidOrderItem (400) for an unknown or disabled product or a variant the
     product does not have, OutOfStock (409) when a product is short; nothing is written then.
     """
@@ -73,16 +77,31 @@ def order_place(
     for item in items:
         item.order = order
     OrderItem.objects.bulk_create(items)
+    order_event_record(
+        order=order,
+        type=OrderEventType.PLACED,
+        message=f"Order placed: {order.total} {order.currency}, {order.status}.",
+        actor=actor or user,
+        data={"status": order.status, "total": order.total},
+    )
     return order
 
 
 @transaction.atomic
-def order_update(*, order: Order, lines: Sequence[OrderLine], by_staff: bool, status: str | None = None) -> Order:
+def order_update(
+    *,
+    order: Order,
+    lines: Sequence[OrderLine],
+    by_staff: bool,
+    status: str | None = None,
+    actor: User | None = None,
+) -> Order:
     """Replace the items of `order` with `lines`, moving stock for the difference only.
 
     New items are priced as of now. A customer may do it while the order is pending, staff
     until it ships. `status`, when given and different, then moves the order through
-    `order_status_change`. Raises OrderLocked (409) when the order can no longer change,
+    `order_status_change`. Writes the `items_changed` timeline event, by `actor`.
+    Raises OrderLocked (409) when the order can no longer change,
     InvalidOrderItem (400), OutOfStock (409), IllegalStatusTransition (409); all or nothing.
     """
     order = Order.objects.select_for_update().get(pk=order.pk)
@@ -98,17 +117,25 @@ def order_update(*, order: Order, lines: Sequence[OrderLine], by_staff: bool, st
         item.order = order
     OrderItem.objects.bulk_create(items)
     order.save(update_fields=["subtotal", "total", "updated_at"])
+    order_event_record(
+        order=order,
+        type=OrderEventType.ITEMS_CHANGED,
+        message=f"Items changed: {len(items)} line(s), total {order.total} {order.currency}.",
+        actor=actor,
+        data={"total": order.total, "lines": len(items)},
+    )
     if status and status != order.status:
-        order = order_status_change(order=order, status=status)
+        order = order_status_change(order=order, status=status, actor=actor)
     return order
 
 
 @transaction.atomic
-def order_status_change(*, order: Order, status: str) -> Order:
-    """Move `order` to `status` if the transition table allows it.
+def order_status_change(*, order: Order, status: str, actor: User | None = None) -> Order:
+    """Move `order` to `status` if the transition table allows it; `actor` made the move (none: the system).
 
     Locks the order row first so two concurrent moves cannot both pass the check.
     Cancelling gives the reserved units back to stock in the same transaction.
+    Writes the `status_changed` timeline event.
     Raises IllegalStatusTransition (409, with the allowed next statuses).
     """
     order = Order.objects.select_for_update().get(pk=order.pk)
@@ -121,23 +148,42 @@ def order_status_change(*, order: Order, status: str) -> Order:
         )
     if status == OrderStatus.CANCELLED:
         stock_move(release=_units_by_product(order.items.all()))
+    previous = order.status
     order.status = status
     order.save(update_fields=["status", "updated_at"])
+    order_event_record(
+        order=order,
+        type=OrderEventType.STATUS_CHANGED,
+        message=f"Status changed from {previous} to {status}.",
+        actor=actor,
+        data={"from": previous, "to": status},
+    )
     return order
 
 
 @transaction.atomic
-def order_fulfilment_update(*, order: Order, status: str | None = None, tracking_number: str | None = None) -> Order:
-    """Set the tracking number and/or move the status, together or not at all.
+def order_fulfilment_update(
+    *, order: Order, status: str | None = None, tracking_number: str | None = None, actor: User | None = None
+) -> Order:
+    """Set the tracking number and/or move the status, together or not at all; `actor` did it.
+
+    A changed tracking number writes the `tracking_updated` timeline event.
 
     Raises IllegalStatusTransition (409) for an illegal move.
     """
     order = Order.objects.select_for_update().get(pk=order.pk)
-    if tracking_number is not None:
+    if tracking_number is not None and tracking_number != order.tracking_number:
         order.tracking_number = tracking_number
         order.save(update_fields=["tracking_number", "updated_at"])
+        order_event_record(
+            order=order,
+            type=OrderEventType.TRACKING_UPDATED,
+            message=f"Tracking number set to {tracking_number}." if tracking_number else "Tracking number removed.",
+            actor=actor,
+            data={"tracking_number": tracking_number},
+        )
     if status is not None:
-        order = order_status_change(order=order, status=status)
+        order = order_status_change(order=order, status=status, actor=actor)
     return order
 
 
