@@ -47,3 +47,11 @@ class StaffAccountProtected(DomainError):
     status_code = 403
     code = "permission_denied"
     default_message = "Only a superuser may change or delete another staff account"
+
+
+class SignInUnavailable(DomainError):
+    """The failed-sign-in counter cannot be reached: passwords are not checked uncounted (fail closed)."""
+
+    status_code = 503
+    code = "sign_in_unavailable"
+    default_message = "Signing in is unavailable for a moment; try again shortly."
