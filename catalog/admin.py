@@ -8,7 +8,12 @@ from django.utils import timezone
 from catalog.models import Category, Offer, Product, ProductImage, Review
 from catalog.selectors import offer_active_q
 from catalog.services.images import images_delete_on_commit, images_discard, images_store
-from catalog.services.products import PRODUCT_IMAGE_FOLDER, product_delete, product_gallery_extend
+from catalog.services.products import (
+    PRODUCT_IMAGE_FOLDER,
+    product_delete,
+    product_event_record,
+    product_gallery_extend,
+)
 from catalog.services.reviews import review_create, review_delete, review_update
 from catalog.services.slugs import slug_unique
 from shop.errors import DomainError
@@ -182,6 +187,7 @@ class ProductAdmin(admin.ModelAdmin):
         if stored:
             product_gallery_extend(product=form.instance, stored=stored)
             request.product_uploads = []
+        product_event_record(product=form.instance, created=not change)
 
     def delete_model(self, request, obj):
         product_delete(product=obj)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "content",
     "assistant",
     "jobs",
+    "shop.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +167,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 CELERY_BEAT_SCHEDULE = {
     "flush-expired-tokens": {"task": "accounts.tasks.flush_expired_tokens", "schedule": timedelta(days=1)},
     "purge-idempotency-keys": {"task": "payments.tasks.purge_idempotency_keys", "schedule": timedelta(days=1)},
+    # Webhook retries, and any delivery whose first task was lost (shop/webhooks/delivery.py).
+    "webhook-deliveries-retry": {
+        "task": "shop.webhooks.tasks.webhook_deliveries_retry",
+        "schedule": timedelta(minutes=1),
+    },
 }
 
 # /health reuses its result this many seconds per process, so polling it cannot load the database.
@@ -283,6 +289,17 @@ OPENAI_MODEL = env("OPENAI_MODEL", default="gpt-4o-mini")
 OPENAI_BASE_URL = env("OPENAI_BASE_URL", default="") or None
 OPENAI_TIMEOUT_SECONDS = env.float("OPENAI_TIMEOUT_SECONDS", default=20.0)
 ASSISTANT_TOOLS = env.bool("ASSISTANT_TOOLS", default=True)
+
+# --- Webhooks -----------------------------------------------------------------
+
+# Local development and tests only: a receiver on http:// or on this machine / a private network.
+WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=False)
+WEBHOOKS_ALLOW_PRIVATE = env.bool("WEBHOOKS_ALLOW_PRIVATE", default=False)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+# 10 attempts, the wait doubling from 60 s: the last one 4 to 8.5 hours after the first.
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=10)
+WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=60.0)
+WEBHOOK_DEACTIVATE_AFTER_HOURS = env.float("WEBHOOK_DEACTIVATE_AFTER_HOURS", default=24.0)
 
 # --- Files --------------------------------------------------------------------
 

@@ -14,8 +14,18 @@ from orders import urls as orders_urls
 from payments import urls as payments_urls
 from shop.routing import ShopRouter, api_route
 from shop.views import HealthView, RedocView, SchemaView, SwaggerView, api_not_found
+from shop.webhooks import urls as webhooks_urls
 
-APPS = (accounts_urls, catalog_urls, orders_urls, payments_urls, content_urls, assistant_urls, jobs_urls)
+APPS = (
+    accounts_urls,
+    catalog_urls,
+    orders_urls,
+    payments_urls,
+    content_urls,
+    assistant_urls,
+    jobs_urls,
+    webhooks_urls,
+)
 
 router = ShopRouter()
 for app_urls in APPS:

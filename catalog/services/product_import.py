@@ -30,6 +30,7 @@ from catalog.services.product_import_rows import (
     row_parse,
     table_read,
 )
+from catalog.services.products import products_events_record
 from shop.errors import InvalidInput
 from shop.media import media_delete
 
@@ -223,6 +224,7 @@ class _Importer:
         self._categories_write(created, relink)
         self._images_write(created, reimage, stored_images)
         updated = {p.pk for p in changed} | {pk for _, pk in relink} | {pk for _, pk in reimage}
+        products_events_record(created_ids=[pk for _, pk in created], updated_ids=updated)
         return len(new), len(updated), unchanged
 
     def _match(self, row: Row, by_sku: dict, by_slug: dict) -> Product | bool | None:

@@ -55,3 +55,40 @@ def order_note_add(*, order: Order, author: User, content: str, customer_visible
         actor=author,
         customer_visible=customer_visible,
     )
+
+
+def order_webhook_data(*, order: Order) -> dict:
+    """The order as webhook receivers get it (`data` of the order.* events): totals, shipping, items."""
+    return {
+        "id": order.pk,
+        "user_id": order.user_id,
+        "status": order.status,
+        "currency": order.currency,
+        "subtotal": order.subtotal,
+        "total": order.total,
+        "amount_paid": order.amount_paid,
+        "tracking_number": order.tracking_number,
+        "shipping": {
+            "full_name": order.shipping_full_name,
+            "address": order.shipping_address,
+            "city": order.shipping_city,
+            "postal_code": order.shipping_postal_code,
+            "country": str(order.shipping_country),
+            "phone": order.shipping_phone,
+        },
+        "items": [
+            {
+                "product_id": item.product_id,
+                "product_name": item.product_name,
+                "size": item.size,
+                "color": item.color,
+                "quantity": item.quantity,
+                "unit_price": item.unit_price,
+                "discount_percentage": item.discount_percentage,
+                "line_total": item.line_total,
+            }
+            for item in order.items.all()
+        ],
+        "created_at": order.created_at,
+        "updated_at": order.updated_at,
+    }

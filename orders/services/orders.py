@@ -11,9 +11,11 @@ from catalog.pricing import final_price
 from catalog.selectors import product_discounts_now
 from catalog.services.stock import stock_move
 from orders.errors import IllegalStatusTransition, InvalidOrderItem, OrderHasPayments, OrderLocked
-from orders.models import Order, OrderEventType, OrderItem, OrderStatus
-from orders.services.events import order_event_record
+from orders.models import PAID_OR_LATER, Order, OrderEventType, OrderItem, OrderStatus
+from orders.services.events import order_event_record, order_webhook_data
 from orders.services.lines import OrderLine, line_variant_resolve
+from shop.webhooks.models import WebhookEventType
+from shop.webhooks.services import webhook_event_record
 
 # The only legal moves of an order; the API and the admin's actions both go through
 # `order_status_change`, so this table is the whole state machine.
@@ -60,7 +62,8 @@ def order_place(
     later catalog changes never alter the order. `status` lets staff record an order that
     is already further along (a paid phone order); it cannot start cancelled. `actor` is
     who placed it (staff for someone else), `user` by default.
-    Writes the `placed` timeline event.
+    Writes the `placed` timeline event and the order.created webhook event (and
+    order.paid for an order recorded as paid or later).
     Raises InvalidOrderItem (400) for an unknown or disabled product or a variant the
     product does not have, OutOfStock (409) when a product is short; nothing is written then.
     """
@@ -84,6 +87,9 @@ def order_place(
         actor=actor or user,
         data={"status": order.status, "total": order.total},
     )
+    webhook_event_record(type=WebhookEventType.ORDER_CREATED, data=order_webhook_data(order=order))
+    if order.status in PAID_OR_LATER:
+        webhook_event_record(type=WebhookEventType.ORDER_PAID, data=order_webhook_data(order=order))
     return order
 
 
@@ -135,7 +141,8 @@ def order_status_change(*, order: Order, status: str, actor: User | None = None)
 
     Locks the order row first so two concurrent moves cannot both pass the check.
     Cancelling gives the reserved units back to stock in the same transaction.
-    Writes the `status_changed` timeline event.
+    Writes the `status_changed` timeline event and the order.status_changed webhook
+    event (and order.paid on a move to paid).
     Raises IllegalStatusTransition (409, with the allowed next statuses).
     """
     order = Order.objects.select_for_update().get(pk=order.pk)
@@ -158,6 +165,10 @@ def order_status_change(*, order: Order, status: str, actor: User | None = None)
         actor=actor,
         data={"from": previous, "to": status},
     )
+    data = order_webhook_data(order=order)
+    webhook_event_record(type=WebhookEventType.ORDER_STATUS_CHANGED, data={**data, "previous_status": previous})
+    if status == OrderStatus.PAID:
+        webhook_event_record(type=WebhookEventType.ORDER_PAID, data=data)
     return order
 
 
