@@ -21,6 +21,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     DEBUG=0 \
     MEDIA_ROOT=/app/media \
+    JOB_FILES_ROOT=/app/job-files \
     WEB_CONCURRENCY=3
 # libmariadb3 is mysqlclient's runtime library (and its auth plugins); no compiler here.
 RUN apt-get update \
@@ -34,8 +35,8 @@ COPY . .
 # The key and host only let settings load; nothing signed at build time survives into the image.
 RUN SECRET_KEY=collectstatic-only-not-a-secret ALLOWED_HOSTS=localhost \
     python manage.py collectstatic --noinput \
-    && mkdir -p /app/media /app/var/cache \
-    && chown app:app /app/media /app/var/cache
+    && mkdir -p /app/media /app/var/cache /app/job-files \
+    && chown app:app /app/media /app/var/cache /app/job-files
 USER app
 EXPOSE 8000
 ENTRYPOINT ["sh", "/app/deploy/entrypoint.sh"]

@@ -13,7 +13,7 @@ REQUIREMENTS := requirements-dev.txt
 STAMP := $(VENV)/.installed
 endif
 
-.PHONY: install run test e2e fuzz lint format bench bench-catalog bench-checkout
+.PHONY: install run test e2e fuzz lint format bench bench-catalog bench-checkout worker beat
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,14 @@ run: install
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Only with a broker (CELERY_BROKER_URL, or REDIS_URL): without one `make run` runs tasks and
+# periodic jobs itself. One beat for the whole deployment; as many workers as the queue needs.
+worker: install
+	$(BIN)/celery -A shop worker --loglevel INFO
+
+beat: install
+	$(BIN)/celery -A shop beat --loglevel INFO --schedule celerybeat-schedule
 
 # Only the browser tests (Debian's chromium: apt-get install chromium); screenshots in test-artifacts/browser/.
 e2e: install

@@ -1,10 +1,27 @@
+import os
+import tempfile
+from pathlib import Path
+
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
-# Shared fixtures of outside services: `fake_cloudinary`.
-pytest_plugins = ["shop.tests.fake_cloudinary"]
+# Shared fixtures of outside services: `fake_cloudinary`, `redis_server`, `celery_worker`.
+pytest_plugins = ["shop.tests.fake_cloudinary", "shop.tests.redis_server", "shop.tests.celery_worker"]
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On SQLite the test database is a file (in memory where the OS offers it), not Django's in-memory
+    database, so that a Celery worker process (shop/tests/celery_worker.py) can open it too."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        directory = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gettempdir())
+        database.setdefault("TEST", {})["NAME"] = str(directory / f"test-shop-{os.getpid()}.sqlite3")
+
 
 # The shipping address of every test that checks out, as the API takes it (services: `Shipping(**SHIPPING)`).
 SHIPPING = {
@@ -34,6 +51,28 @@ def _fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    jobs = settings.STORAGES["jobs"] | {"OPTIONS": {"location": tmp_path / "job-files"}}
+    settings.STORAGES = settings.STORAGES | {"jobs": jobs}
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_in_the_test_thread(settings):
+    """Celery's eager mode: a task queued on commit runs at once, in the test's thread and transaction.
+
+    Without a broker the web process runs tasks on a thread pool, whose threads would not
+    see a test's uncommitted rows; shop/tests/test_tasks.py covers the pool, and the
+    `celery_worker` fixture (shop/tests/celery_worker.py) a real worker. Periodic jobs
+    start only where a test asks for them.
+    """
+    from shop.celery import app
+
+    settings.PERIODIC_JOBS_IN_PROCESS = False
+    # Each test sees the health of its own database, not a result kept from the test before.
+    settings.HEALTH_CACHE_SECONDS = 0
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved
 
 
 @pytest.fixture

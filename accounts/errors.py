@@ -48,3 +48,11 @@ class StaffAccountProtected(DomainError):
     status_code = 403
     code = ShopErrorCode.PERMISSION_DENIED
     default_message = "Only a superuser may change or delete another staff account"
+
+
+class SignInUnavailable(DomainError):
+    """The failed-sign-in counter cannot be reached: passwords are not checked uncounted (fail closed)."""
+
+    status_code = 503
+    code = AccountErrorCode.SIGN_IN_UNAVAILABLE
+    default_message = "Signing in is unavailable for a moment; try again shortly."

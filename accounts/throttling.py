@@ -8,13 +8,18 @@ server.
 
 import contextlib
 import hashlib
+import logging
 import time
 
 from django.core.cache import cache
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
+from accounts.errors import SignInUnavailable
 from accounts.models import normalize_email
+from shop.throttles import CACHE_ERRORS
+
+logger = logging.getLogger(__name__)
 
 LOGIN_SCOPE = "login"
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -48,24 +53,37 @@ def _increment(key: str, *, window: int) -> int:
         return 1
 
 
+@contextlib.contextmanager
+def _cache_lost_logged(action: str):
+    # Only the check before a password is read fails closed; once the answer is decided,
+    # a cache that went away since must not turn it into a 500.
+    try:
+        yield
+    except CACHE_ERRORS:
+        logger.warning("Sign-in counter: could not %s, the cache is unreachable", action, exc_info=True)
+
+
 def _decrement(keys: list[str]) -> None:
-    for key in keys:
-        # A key may be gone with its window, or forgiven by a successful sign-in.
-        with contextlib.suppress(ValueError):
-            cache.decr(key)
+    with _cache_lost_logged("give back an attempt"):
+        for key in keys:
+            # A key may be gone with its window, or forgiven by a successful sign-in.
+            with contextlib.suppress(ValueError):
+                cache.decr(key)
 
 
 def login_failure_record(*, email: str, client_ip: str | None) -> None:
     """Count one failed sign-in against the client's address and against the email."""
     _, window = _login_failure_limit()
-    for key in _failure_keys(email=email, client_ip=client_ip, window=window):
-        _increment(key, window=window)
+    with _cache_lost_logged("count a failure"):
+        for key in _failure_keys(email=email, client_ip=client_ip, window=window):
+            _increment(key, window=window)
 
 
 def login_failures_clear(*, email: str) -> None:
     """Forget the failures of an email after a successful sign-in (never those of an address)."""
     _, window = _login_failure_limit()
-    cache.delete_many(_failure_keys(email=email, client_ip=None, window=window))
+    with _cache_lost_logged("clear the failures"):
+        cache.delete_many(_failure_keys(email=email, client_ip=None, window=window))
 
 
 def client_ip(request) -> str | None:
@@ -84,6 +102,8 @@ class LoginFailureThrottle(BaseThrottle):
     every guess sent at once, through any number of servers, pass before the first
     failure lands. The view gives the slot back with `login_attempt_release`; a failure
     is then counted by `login_failure_record`.
+
+    When the cache cannot be reached it fails closed: 503 `sign_in_unavailable`.
     """
 
     def __init__(self):
@@ -97,12 +117,18 @@ class LoginFailureThrottle(BaseThrottle):
             email = request.data.get("email") if hasattr(request.data, "get") else None
         keys = _failure_keys(email=email if isinstance(email, str) else "", client_ip=client_ip(request), window=window)
         held = []
-        for key in keys:
-            held.append(key)
-            if _increment(key, window=window) > limit:
-                _decrement(held)
-                self._wait = window - time.time() % window
-                return False
+        try:
+            for key in keys:
+                held.append(key)
+                if _increment(key, window=window) > limit:
+                    _decrement(held)
+                    self._wait = window - time.time() % window
+                    return False
+        except CACHE_ERRORS:
+            # Fail closed: a password checked without counting would let guessing run unlimited.
+            logger.error("Sign-in refused: the failed-sign-in counter's cache is unreachable", exc_info=True)
+            _decrement(held[:-1])
+            raise SignInUnavailable() from None
         request.login_attempt_keys = held
         return True
 

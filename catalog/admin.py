@@ -8,7 +8,12 @@ from django.utils import timezone
 from catalog.models import Category, Offer, Product, ProductImage, Review
 from catalog.product_fields import PRODUCT_FIELDS
 from catalog.selectors import offer_active_q
-from catalog.services.products import PRODUCT_IMAGE_FOLDER, product_delete, product_gallery_extend
+from catalog.services.products import (
+    PRODUCT_IMAGE_FOLDER,
+    product_delete,
+    product_event_record,
+    product_gallery_extend,
+)
 from catalog.services.reviews import review_create, review_delete, review_update
 from shop.errors import DomainError
 from shop.media import images_store, media_delete_on_commit, media_discard
@@ -186,6 +191,7 @@ class ProductAdmin(admin.ModelAdmin):
         if stored:
             product_gallery_extend(product=form.instance, stored=stored)
             request.product_uploads = []
+        product_event_record(product=form.instance, created=not change)
 
     def delete_model(self, request, obj):
         product_delete(product=obj)

@@ -6,9 +6,11 @@ from orders.models import (
     Cart,
     CartItem,
     Order,
+    OrderEvent,
     OrderItem,
     OrderStatus,
 )
+from orders.services.events import order_note_add
 from orders.services.orders import order_status_change
 from shop.errors import DomainError
 
@@ -39,12 +41,30 @@ class OrderItemInline(admin.TabularInline):
         return False
 
 
+class OrderEventInline(admin.TabularInline):
+    """The order's timeline, oldest first; its empty row adds a note through the note service."""
+
+    model = OrderEvent
+    extra = 1
+    can_delete = False
+    fields = ["created_at", "type", "message", "actor", "customer_visible"]
+    readonly_fields = ["created_at", "type", "actor"]
+    verbose_name = "timeline event"
+    verbose_name_plural = "Timeline (the empty row adds a note)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 def _status_action(status: str):
     def action(modeladmin, request, queryset):
         moved = 0
         for order in queryset.order_by("pk"):
             try:
-                order_status_change(order=order, status=status)
+                order_status_change(order=order, status=status, actor=request.user)
             except DomainError as error:
                 modeladmin.message_user(request, f"Order #{order.pk}: {error.message}", messages.ERROR)
             else:
@@ -74,7 +94,7 @@ class OrderAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     search_fields = ["=id", "user__email", "tracking_number", "shipping_full_name"]
     date_hierarchy = "created_at"
-    inlines = [OrderItemInline]
+    inlines = [OrderItemInline, OrderEventInline]
     raw_id_fields = ["user"]
     # Money, status and items change only through the services (state machine, stock);
     # staff edit here what carries no rule: tracking number and shipping address.
@@ -101,6 +121,14 @@ class OrderAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # An order made here would skip stock reservation and price snapshots.
         return False
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not OrderEvent:
+            return super().save_formset(request, form, formset, change)
+        for event in formset.save(commit=False):
+            order_note_add(
+                order=form.instance, author=request.user, content=event.message, customer_visible=event.customer_visible
+            )
 
     def has_delete_permission(self, request, obj=None):
         # Deleting must give stock back and respect payments: the API's DELETE does it.

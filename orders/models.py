@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -125,3 +126,38 @@ class OrderItem(models.Model):
 
     def __str__(self):
         return f"{self.quantity} x {self.product_name}"
+
+
+class OrderEventType(models.TextChoices):
+    PLACED = "placed"
+    STATUS_CHANGED = "status_changed"
+    PAYMENT_RECORDED = "payment_recorded"
+    REFUND = "refund"
+    NOTE_ADDED = "note_added"
+    EMAIL_SENT = "email_sent"
+    EXPIRED = "expired"
+    NEEDS_ATTENTION = "needs_attention"
+    ITEMS_CHANGED = "items_changed"
+    TRACKING_UPDATED = "tracking_updated"
+
+
+class OrderEvent(models.Model):
+    """One line of an order's timeline, written by the service that made the change, in its transaction."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(max_length=30, choices=OrderEventType.choices)
+    message = models.TextField()
+    # SET_NULL: the timeline outlives the staff account that acted.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    data = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    customer_visible = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["order", "created_at", "id"], name="order_event_timeline")]
+
+    def __str__(self):
+        return f"{self.type} on order #{self.order_id}"

@@ -6,6 +6,7 @@ from orders.models import (
     Cart,
     CartItem,
     Order,
+    OrderEvent,
     OrderItem,
     OrderStatus,
 )
@@ -156,6 +157,25 @@ class OrderOutputSerializer(OrderListOutputSerializer):
 
     class Meta(OrderListOutputSerializer.Meta):
         fields = [*OrderListOutputSerializer.Meta.fields[:3], "items", *OrderListOutputSerializer.Meta.fields[3:]]
+
+
+class OrderEventActorSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    is_staff = serializers.BooleanField()
+
+
+class OrderEventOutputSerializer(serializers.ModelSerializer):
+    actor = OrderEventActorSerializer(read_only=True, allow_null=True, help_text="Who acted; null for the system.")
+
+    class Meta:
+        model = OrderEvent
+        fields = ["id", "type", "message", "actor", "data", "created_at"]
+
+
+class OrderNoteInputSerializer(serializers.Serializer):
+    content = serializers.CharField(max_length=5000)
+    customer_visible = serializers.BooleanField(default=False)
 
 
 class OrderLineInputSerializer(serializers.Serializer):

@@ -38,6 +38,7 @@ class AccountErrorCode(StrEnum):
     TOKEN_NOT_VALID = "token_not_valid"
     TOKEN_REUSED = "token_reused"
     WRONG_PASSWORD = "wrong_password"
+    SIGN_IN_UNAVAILABLE = "sign_in_unavailable"
 
 
 class CatalogErrorCode(StrEnum):
@@ -65,6 +66,15 @@ class AssistantErrorCode(StrEnum):
     UPSTREAM_TIMEOUT = "upstream_timeout"
 
 
+class WebhookErrorCode(StrEnum):
+    WEBHOOK_URL_REFUSED = "webhook_url_refused"
+    WEBHOOK_ENDPOINT_INACTIVE = "webhook_endpoint_inactive"
+
+
+class JobErrorCode(StrEnum):
+    JOB_FILE_NOT_READY = "job_file_not_ready"
+
+
 ERROR_CODE_ENUMS = (
     ShopErrorCode,
     AccountErrorCode,
@@ -72,4 +82,6 @@ ERROR_CODE_ENUMS = (
     OrderErrorCode,
     PaymentErrorCode,
     AssistantErrorCode,
+    WebhookErrorCode,
+    JobErrorCode,
 )

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "payments",
     "content",
     "assistant",
+    "jobs",
+    "shop.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -141,6 +143,9 @@ REDIS_URL = env("REDIS_URL", default="")
 CACHE_DIR = Path(env("CACHE_DIR", default="") or BASE_DIR / "var" / "cache")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # A Redis that stops answering costs each request at most this long (throttles then fail open).
+    _redis_timeout = env.float("REDIS_TIMEOUT_SECONDS", default=1.0)
+    CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": _redis_timeout, "socket_timeout": _redis_timeout}
 else:
     CACHES = {
         "default": {
@@ -150,6 +155,41 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     }
+
+# --- Background work (shop/celery.py) -----------------------------------------
+
+# No broker: tasks run after commit on TASK_POOL_THREADS threads of the web process, and the
+# periodic jobs below run there too (shop/periodic.py). With one: `make worker` and `make beat`.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="") or REDIS_URL
+TASK_POOL_THREADS = env.int("TASK_POOL_THREADS", default=2)
+# Without a broker, requests start the periodic jobs when they are due; off when cron runs them.
+PERIODIC_JOBS_IN_PROCESS = env.bool("PERIODIC_JOBS_IN_PROCESS", default=True)
+CELERY_TIMEZONE = "UTC"
+# Tasks report through the database (jobs, outbox, timeline), never a result backend.
+CELERY_TASK_IGNORE_RESULT = True
+# A worker killed mid-task leaves its message for another: tasks are idempotent.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Keep the JSON log lines of LOGGING in the worker too.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web process with the broker down gives up queuing after about a second, not minutes.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.3, "interval_max": 0.5}
+# One schedule for `make beat` and for the in-process runner (which reads the interval of each entry).
+# Order expiry (orders.tasks.expire_orders, every minute) and webhook retries join here.
+CELERY_BEAT_SCHEDULE = {
+    "flush-expired-tokens": {"task": "accounts.tasks.flush_expired_tokens", "schedule": timedelta(days=1)},
+    "purge-idempotency-keys": {"task": "payments.tasks.purge_idempotency_keys", "schedule": timedelta(days=1)},
+    # Webhook retries, and any delivery whose first task was lost (shop/webhooks/delivery.py).
+    "webhook-deliveries-retry": {
+        "task": "shop.webhooks.tasks.webhook_deliveries_retry",
+        "schedule": timedelta(minutes=1),
+    },
+}
+
+# /health reuses its result this many seconds per process, so polling it cannot load the database.
+HEALTH_CACHE_SECONDS = env.float("HEALTH_CACHE_SECONDS", default=5)
 
 # --- Auth ---------------------------------------------------------------------
 
@@ -196,8 +236,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "shop.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "shop.throttles.SettingsAnonRateThrottle",
+        "shop.throttles.SettingsUserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("THROTTLE_ANON", default="600/min"),
@@ -228,6 +268,8 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "orders.models.OrderStatus",
         "QuoteRequestStatusEnum": "orders.models.QuoteRequestStatus",
         "ProductRequestStatusEnum": "orders.models.ProductRequestStatus",
+        "JobStatusEnum": "jobs.models.JobStatus",
+        "HealthStateEnum": ["ok", "error"],
     },
     "SCHEMA_PATH_PREFIX": r"/api/",
     "PREPROCESSING_HOOKS": ["shop.schema.drop_optional_slash_duplicates"],
@@ -256,6 +298,8 @@ IMPORT_XLSX_MAX_COMPRESSION_RATIO = env.int("IMPORT_XLSX_MAX_COMPRESSION_RATIO",
 # Columns in any row of a CSV or XLSX import, and errors listed in its report (the rest are counted).
 IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=100)
 IMPORT_MAX_ERRORS = env.int("IMPORT_MAX_ERRORS", default=1000)
+# Larger imports (and any with ?async=true) answer 202 with a job and run on the queue.
+PRODUCT_IMPORT_SYNC_MAX_MB = env.float("PRODUCT_IMPORT_SYNC_MAX_MB", default=2)
 MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)
 # Bounds on the product list's `q`: each distinct word costs a LIKE per column (or a FULLTEXT term).
 SEARCH_MAX_LENGTH = env.int("SEARCH_MAX_LENGTH", default=200)
@@ -272,14 +316,29 @@ OPENAI_BASE_URL = env("OPENAI_BASE_URL", default="") or None
 OPENAI_TIMEOUT_SECONDS = env.float("OPENAI_TIMEOUT_SECONDS", default=20.0)
 ASSISTANT_TOOLS = env.bool("ASSISTANT_TOOLS", default=True)
 
+# --- Webhooks -----------------------------------------------------------------
+
+# Local development and tests only: a receiver on http:// or on this machine / a private network.
+WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=False)
+WEBHOOKS_ALLOW_PRIVATE = env.bool("WEBHOOKS_ALLOW_PRIVATE", default=False)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+# 10 attempts, the wait doubling from 60 s: the last one 4 to 8.5 hours after the first.
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=10)
+WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=60.0)
+WEBHOOK_DEACTIVATE_AFTER_HOURS = env.float("WEBHOOK_DEACTIVATE_AFTER_HOURS", default=24.0)
+
 # --- Files --------------------------------------------------------------------
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default="") or BASE_DIR / "media")
+# Job inputs and exports (jobs/): private, never under the public MEDIA_ROOT; web servers and
+# workers must share it (a volume in docker-compose.yml).
+JOB_FILES_ROOT = Path(env("JOB_FILES_ROOT", default="") or BASE_DIR / "job-files")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "jobs": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": JOB_FILES_ROOT}},
     # Hashed, compressed names need `collectstatic`, which only production runs.
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -30,6 +30,7 @@ from catalog.services.product_import_rows import (
     row_parse,
     table_read,
 )
+from catalog.services.products import products_events_record
 from shop.errors import InvalidInput
 from shop.media import media_delete_on_commit
 from shop.slugs import slug_base, slug_free
@@ -178,6 +179,7 @@ class _Importer:
         self._products_update(plan.changed)
         self._categories_write(created, plan.relink)
         self._images_write(created, plan.reimage, plan.stored_images)
+        products_events_record(created_ids=[pk for _, pk in created], updated_ids=plan.updated_ids)
         return len(plan.new), len(plan.updated_ids), plan.unchanged
 
     # --- Plan: reads only, three queries at most ---------------------------------

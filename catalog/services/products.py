@@ -9,6 +9,8 @@ from catalog.services.unique_fields import unique_save
 from shop.errors import InvalidInput
 from shop.media import StoredMedia, images_store, media_delete_on_commit, media_discarded_on_failure
 from shop.slugs import slug_unique
+from shop.webhooks.models import WebhookEventType
+from shop.webhooks.services import webhook_event_record, webhook_events_record
 
 PRODUCT_IMAGE_FOLDER = "products"
 _UNIQUE_FIELDS = ("slug", "sku")
@@ -84,6 +86,7 @@ def product_create(*, data: dict, uploads: Sequence = ()) -> Product:
         if categories:
             product.categories.set(categories)
         ProductImage.objects.bulk_create(gallery)
+        product_event_record(product=product, created=True)
     return product
 
 
@@ -136,6 +139,7 @@ def product_update(
             for image in dropped:
                 media_delete_on_commit(public_id=image.public_id)
         ProductImage.objects.bulk_create(added)
+        product_event_record(product=locked, created=False)
     return locked
 
 
@@ -165,9 +169,45 @@ def product_gallery_extend(*, product: Product, stored: Sequence[StoredMedia]) -
 def product_delete(*, product: Product) -> None:
     """Delete a product, its images (from storage too, on commit), offers, reviews and cart lines.
 
-    Order lines keep their snapshot: their product link becomes NULL.
+    Order lines keep their snapshot: their product link becomes NULL. Writes the
+    product.deleted webhook event.
     """
     public_ids = list(product.images.exclude(public_id="").values_list("public_id", flat=True))
+    webhook_event_record(type=WebhookEventType.PRODUCT_DELETED, data=product_webhook_data(product=product))
     product.delete()
     for public_id in public_ids:
         media_delete_on_commit(public_id=public_id)
+
+
+def product_webhook_data(*, product: Product) -> dict:
+    """The product as webhook receivers get it (`data` of the product.* events)."""
+    return {
+        "id": product.pk,
+        "name": product.name,
+        "slug": product.slug,
+        "sku": product.sku,
+        "price": product.price,
+        "currency": product.currency,
+        "quantity": product.quantity,
+        "is_disabled": product.is_disabled,
+        "updated_at": product.updated_at,
+    }
+
+
+def product_event_record(*, product: Product, created: bool) -> None:
+    """Write product.created or product.updated to the webhook outbox, in the caller's transaction.
+
+    For every path that saves a product outside `product_create`/`product_update` (the admin).
+    """
+    event_type = WebhookEventType.PRODUCT_CREATED if created else WebhookEventType.PRODUCT_UPDATED
+    webhook_event_record(type=event_type, data=product_webhook_data(product=product))
+
+
+def products_events_record(*, created_ids: Sequence[int], updated_ids: Sequence[int]) -> None:
+    """`product_event_record` for a batch of products written in bulk (an import), in a few queries."""
+    products = Product.objects.in_bulk([*created_ids, *updated_ids])
+    created, updated = WebhookEventType.PRODUCT_CREATED, WebhookEventType.PRODUCT_UPDATED
+    events = [(created, product_webhook_data(product=products[pk])) for pk in created_ids]
+    events += [(updated, product_webhook_data(product=products[pk])) for pk in sorted(updated_ids)]
+    if events:
+        webhook_events_record(events=events)

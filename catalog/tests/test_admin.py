@@ -8,6 +8,7 @@ from catalog.models import Category, Product, Review
 from catalog.services.products import product_create
 from catalog.tests.factories import CategoryFactory, OfferFactory, ProductFactory, ProductImageFactory, ReviewFactory
 from shop.tests.factories import image_upload, text_upload
+from shop.webhooks.models import WebhookEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -289,3 +290,13 @@ def test_product_admin_counts_uploads_against_the_gallery_limit(admin_client, se
     assert product.images.count() == 1
     assert Product.objects.count() == 1
     assert _stored_files(settings) == []
+
+
+def test_admin_product_saves_write_the_webhook_events(admin_client):
+    admin_client.post(reverse("admin:catalog_product_add"), _product_form(name="Desk"))
+    product = Product.objects.get(name="Desk")
+    url = reverse("admin:catalog_product_change", args=[product.pk])
+    admin_client.post(url, _product_form(name="Standing desk", slug=product.slug))
+
+    events = list(WebhookEvent.objects.order_by("created_at").values_list("type", "data__name"))
+    assert events == [("product.created", "Desk"), ("product.updated", "Standing desk")]

@@ -7,6 +7,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -21,8 +22,21 @@ from catalog.services.product_export import (
 )
 from catalog.services.product_import import product_import
 from catalog.services.product_import_rows import import_format
+from catalog.services.product_jobs import product_export_job_start, product_import_job_start
+from jobs.serializers import JobStartedSerializer
 from shop.errors import FileTooLarge, InvalidInput
 from shop.permissions import IsStaff
+
+ASYNC_PARAMETER = OpenApiParameter(
+    "async", bool, default=False, description="Run on the queue: 202 {job_id}, followed at GET /api/jobs/<id>."
+)
+
+
+def _wants_async(request) -> bool:
+    try:
+        return serializers.BooleanField().to_internal_value(request.query_params.get("async", "false"))
+    except serializers.ValidationError:
+        raise InvalidInput("async must be true or false.", field="async") from None
 
 
 class ProductImportView(APIView):
@@ -32,9 +46,11 @@ class ProductImportView(APIView):
     @extend_schema(
         operation_id="products_import",
         request={"multipart/form-data": ProductImportInputSerializer},
-        responses={200: ProductImportReportSerializer},
+        parameters=[ASYNC_PARAMETER],
+        responses={200: ProductImportReportSerializer, 202: JobStartedSerializer},
         description="Upsert products from a CSV or XLSX file (by sku, else slug). Bad rows are reported, "
-        "the others imported. 415 not .csv/.xlsx, 413 larger than PRODUCT_IMPORT_MAX_MB, 400 empty or unreadable.",
+        "the others imported. 415 not .csv/.xlsx, 413 larger than PRODUCT_IMPORT_MAX_MB, 400 empty or unreadable. "
+        "With async=true, or a file over PRODUCT_IMPORT_SYNC_MAX_MB: 202 and a job whose result is the report.",
     )
     def post(self, request):
         upload = request.FILES.get("file")
@@ -47,7 +63,11 @@ class ProductImportView(APIView):
             raise InvalidInput("The file is empty.", field="file")
         options = ProductImportInputSerializer(data=request.data)
         options.is_valid(raise_exception=True)
-        report = product_import(file=upload, filename=upload.name, dry_run=options.validated_data["dry_run"])
+        dry_run = options.validated_data["dry_run"]
+        if _wants_async(request) or upload.size > settings.PRODUCT_IMPORT_SYNC_MAX_MB * 1024 * 1024:
+            job = product_import_job_start(file=upload, filename=upload.name, dry_run=dry_run, user=request.user)
+            return Response(JobStartedSerializer({"job_id": job.pk}).data, status=status.HTTP_202_ACCEPTED)
+        report = product_import(file=upload, filename=upload.name, dry_run=dry_run)
         return Response(ProductImportReportSerializer(report.as_dict()).data)
 
 
@@ -66,14 +86,23 @@ class ProductExportView(APIView):
         operation_id="products_export",
         parameters=[
             OpenApiParameter("format", str, enum=["csv", "xlsx"], default="csv", description="File type."),
+            ASYNC_PARAMETER,
         ],
-        responses={(200, "text/csv"): OpenApiTypes.BINARY, (200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY},
-        description="Every product (disabled ones too) in the import's format, re-importable as is. CSV streams.",
+        responses={
+            (200, "text/csv"): OpenApiTypes.BINARY,
+            (200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY,
+            (202, "application/json"): JobStartedSerializer,
+        },
+        description="Every product (disabled ones too) in the import's format, re-importable as is. CSV streams. "
+        "With async=true: 202 and a job writing the file, its result {url} of GET /api/jobs/<id>/file.",
     )
     def get(self, request):
         export_format = request.query_params.get("format", "csv")
         if export_format not in ("csv", "xlsx"):
             raise InvalidInput("format must be csv or xlsx.", field="format")
+        if _wants_async(request):
+            job = product_export_job_start(export_format=export_format, user=request.user)
+            return Response(JobStartedSerializer({"job_id": job.pk}).data, status=status.HTTP_202_ACCEPTED)
         filename = f"products-{timezone.now():%Y%m%d-%H%M%S}.{export_format}"
         if export_format == "csv":
             response = StreamingHttpResponse(product_export_csv_chunks(), content_type=CSV_CONTENT_TYPE)

@@ -11,8 +11,11 @@ from catalog.pricing import final_price
 from catalog.selectors import product_discounts_now
 from catalog.services.stock import stock_move
 from orders.errors import AmountTooLarge, IllegalStatusTransition, InvalidOrderItem, OrderHasPayments, OrderLocked
-from orders.models import Order, OrderItem, OrderStatus
+from orders.models import PAID_OR_LATER, Order, OrderEventType, OrderItem, OrderStatus
+from orders.services.events import order_event_record, order_webhook_data
 from orders.services.lines import OrderLine, line_quantity_check, line_variant_resolve
+from shop.webhooks.models import WebhookEventType
+from shop.webhooks.services import webhook_event_record
 
 # The only legal moves of an order; the API and the admin's actions both go through
 # `order_status_change`, so this table is the whole state machine.
@@ -51,12 +54,16 @@ def order_place(
     lines: Sequence[OrderLine],
     shipping: Shipping | None = None,
     status: str = OrderStatus.PENDING,
+    actor: User | None = None,
 ) -> Order:
     """Create an order of `lines` for `user`, reserving the stock and snapshotting prices.
 
     Each item keeps the product's name, price, best discount active now and cost price, so
     later catalog changes never alter the order. `status` lets staff record an order that
-    is already further along (a paid phone order); it cannot start cancelled.
+    is already further along (a paid phone order); it cannot start cancelled. `actor` is
+    who placed it (staff for someone else), `user` by default.
+    Writes the `placed` timeline event and the order.created webhook event (and
+    order.paid for an order recorded as paid or later).
     Raises InvalidOrderItem (400) for an unknown or disabled product or a variant the
     product does not have, AmountTooLarge (400) when an amount would not fit its column,
     OutOfStock (409) when a product is short; nothing is written then.
@@ -74,18 +81,35 @@ def order_place(
     for item in items:
         item.order = order
     OrderItem.objects.bulk_create(items)
+    order_event_record(
+        order=order,
+        type=OrderEventType.PLACED,
+        message=f"Order placed: {order.total} {order.currency}, {order.status}.",
+        actor=actor or user,
+        data={"status": order.status, "total": order.total},
+    )
+    webhook_event_record(type=WebhookEventType.ORDER_CREATED, data=order_webhook_data(order=order))
+    if order.status in PAID_OR_LATER:
+        webhook_event_record(type=WebhookEventType.ORDER_PAID, data=order_webhook_data(order=order))
     return order
 
 
 @transaction.atomic
-def order_update(*, order: Order, lines: Sequence[OrderLine], by_staff: bool, status: str | None = None) -> Order:
+def order_update(
+    *,
+    order: Order,
+    lines: Sequence[OrderLine],
+    by_staff: bool,
+    status: str | None = None,
+    actor: User | None = None,
+) -> Order:
     """Replace the items of `order` with `lines`, moving stock for the difference only.
 
     New items are priced as of now. A customer may do it while the order is pending, staff
     until it ships. `status`, when given and different, then moves the order through
-    `order_status_change`. Raises OrderLocked (409) when the order can no longer change,
-    InvalidOrderItem (400), AmountTooLarge (400), OutOfStock (409), IllegalStatusTransition
-    (409); all or nothing.
+    `order_status_change`. Writes the `items_changed` timeline event, by `actor`.
+    Raises OrderLocked (409) when the order can no longer change, InvalidOrderItem (400),
+    AmountTooLarge (400), OutOfStock (409), IllegalStatusTransition (409); all or nothing.
     """
     order = Order.objects.select_for_update().get(pk=order.pk)
     _editable_check(order=order, by_staff=by_staff)
@@ -100,17 +124,26 @@ def order_update(*, order: Order, lines: Sequence[OrderLine], by_staff: bool, st
         item.order = order
     OrderItem.objects.bulk_create(items)
     order.save(update_fields=["subtotal", "total", "updated_at"])
+    order_event_record(
+        order=order,
+        type=OrderEventType.ITEMS_CHANGED,
+        message=f"Items changed: {len(items)} line(s), total {order.total} {order.currency}.",
+        actor=actor,
+        data={"total": order.total, "lines": len(items)},
+    )
     if status and status != order.status:
-        order = order_status_change(order=order, status=status)
+        order = order_status_change(order=order, status=status, actor=actor)
     return order
 
 
 @transaction.atomic
-def order_status_change(*, order: Order, status: str) -> Order:
-    """Move `order` to `status` if the transition table allows it.
+def order_status_change(*, order: Order, status: str, actor: User | None = None) -> Order:
+    """Move `order` to `status` if the transition table allows it; `actor` made the move (none: the system).
 
     Locks the order row first so two concurrent moves cannot both pass the check.
     Cancelling gives the reserved units back to stock in the same transaction.
+    Writes the `status_changed` timeline event and the order.status_changed webhook
+    event (and order.paid on a move to paid).
     Raises IllegalStatusTransition (409, with the allowed next statuses).
     """
     order = Order.objects.select_for_update().get(pk=order.pk)
@@ -123,23 +156,46 @@ def order_status_change(*, order: Order, status: str) -> Order:
         )
     if status == OrderStatus.CANCELLED:
         stock_move(release=_units_by_product(order.items.all()))
+    previous = order.status
     order.status = status
     order.save(update_fields=["status", "updated_at"])
+    order_event_record(
+        order=order,
+        type=OrderEventType.STATUS_CHANGED,
+        message=f"Status changed from {previous} to {status}.",
+        actor=actor,
+        data={"from": previous, "to": status},
+    )
+    data = order_webhook_data(order=order)
+    webhook_event_record(type=WebhookEventType.ORDER_STATUS_CHANGED, data={**data, "previous_status": previous})
+    if status == OrderStatus.PAID:
+        webhook_event_record(type=WebhookEventType.ORDER_PAID, data=data)
     return order
 
 
 @transaction.atomic
-def order_fulfilment_update(*, order: Order, status: str | None = None, tracking_number: str | None = None) -> Order:
-    """Set the tracking number and/or move the status, together or not at all.
+def order_fulfilment_update(
+    *, order: Order, status: str | None = None, tracking_number: str | None = None, actor: User | None = None
+) -> Order:
+    """Set the tracking number and/or move the status, together or not at all; `actor` did it.
+
+    A changed tracking number writes the `tracking_updated` timeline event.
 
     Raises IllegalStatusTransition (409) for an illegal move.
     """
     order = Order.objects.select_for_update().get(pk=order.pk)
-    if tracking_number is not None:
+    if tracking_number is not None and tracking_number != order.tracking_number:
         order.tracking_number = tracking_number
         order.save(update_fields=["tracking_number", "updated_at"])
+        order_event_record(
+            order=order,
+            type=OrderEventType.TRACKING_UPDATED,
+            message=f"Tracking number set to {tracking_number}." if tracking_number else "Tracking number removed.",
+            actor=actor,
+            data={"tracking_number": tracking_number},
+        )
     if status is not None:
-        order = order_status_change(order=order, status=status)
+        order = order_status_change(order=order, status=status, actor=actor)
     return order
 
 

@@ -2,6 +2,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, viewsets
 from rest_framework import status as http
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
@@ -9,18 +10,21 @@ from accounts.models import User
 from orders.filters import OrderFilter
 from orders.models import Order, OrderStatus
 from orders.permissions import OrderInputsOfStaff, OwnOrdersOrStaff
-from orders.selectors.orders import order_get_for, order_list_for
+from orders.selectors.orders import order_event_list_for, order_get_for, order_list_for
 from orders.serializers import (
     OrderCreatedSerializer,
+    OrderEventOutputSerializer,
     OrderInputSerializer,
     OrderListOutputSerializer,
+    OrderNoteInputSerializer,
     OrderOutputSerializer,
     OrderPatchInputSerializer,
     OrderUpdatedSerializer,
     OrderUpdateInputSerializer,
 )
+from orders.services.events import order_note_add
 from orders.services.orders import order_delete, order_fulfilment_update, order_place, order_update
-from shop.permissions import IsAuthenticated, caller_is_staff
+from shop.permissions import IsAuthenticated, IsStaff, caller_is_staff
 from shop.serializers import MessageSerializer
 from shop.throttles import OrdersThrottle
 
@@ -57,6 +61,11 @@ class OrderViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             return Order.objects.none()
         return order_list_for(viewer=self.request.user)
 
+    def get_permissions(self):
+        if self.action == "notes":
+            return [IsStaff()]
+        return super().get_permissions()
+
     def get_throttles(self):
         if self.action == "create":
             return [*super().get_throttles(), OrdersThrottle()]
@@ -78,7 +87,9 @@ class OrderViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             if owner is None:
                 raise ValidationError({"user_id": ["No user has this id."]})
         status = values.get("status", OrderStatus.PENDING)
-        order = order_place(user=owner, lines=values["items"], shipping=values.get("shipping"), status=status)
+        order = order_place(
+            user=owner, lines=values["items"], shipping=values.get("shipping"), status=status, actor=request.user
+        )
         return order_created_response(order)
 
     @extend_schema(responses=OrderOutputSerializer, summary="One order with its items")
@@ -99,6 +110,7 @@ class OrderViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             lines=data.validated_data["items"],
             by_staff=caller_is_staff(request),
             status=data.validated_data.get("status"),
+            actor=request.user,
         )
         order = order_get_for(viewer=request.user, order_id=order.pk)
         body = {"message": "Order updated", "order_id": order.pk, "order": order}
@@ -113,13 +125,35 @@ class OrderViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         order = self.get_object()
         data = OrderPatchInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        order_fulfilment_update(order=order, **data.validated_data)
+        order_fulfilment_update(order=order, **data.validated_data, actor=request.user)
         return Response(OrderOutputSerializer(order_get_for(viewer=request.user, order_id=order.pk)).data)
 
     @extend_schema(responses={200: MessageSerializer}, summary="Delete an order and give its stock back")
     def destroy(self, request, pk=None):
         order_delete(order=self.get_object(), by_staff=caller_is_staff(request))
         return Response({"message": "Order deleted"})
+
+    @extend_schema(
+        responses=OrderEventOutputSerializer(many=True),
+        summary="The order's timeline, oldest first (the owner sees the customer-facing events)",
+    )
+    @action(detail=True, methods=["get"])
+    def events(self, request, pk=None):
+        order = self.get_object()
+        page = self.paginate_queryset(order_event_list_for(viewer=request.user, order=order))
+        return self.get_paginated_response(OrderEventOutputSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=OrderNoteInputSerializer,
+        responses={201: OrderEventOutputSerializer},
+        summary="Add a note to the order's timeline (staff; hidden from the customer unless customer_visible)",
+    )
+    @action(detail=True, methods=["post"])
+    def notes(self, request, pk=None):
+        data = OrderNoteInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        event = order_note_add(order=self.get_object(), author=request.user, **data.validated_data)
+        return Response(OrderEventOutputSerializer(event).data, status=http.HTTP_201_CREATED)
 
 
 @extend_schema(

@@ -5,7 +5,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
-from orders.models import Order, OrderStatus
+from orders.models import Order, OrderEventType, OrderStatus
+from orders.services.events import order_event_record
 from orders.services.orders import order_status_change
 from payments.errors import AmountExceedsBalance, AmountNotPositive, OrderCancelled
 from payments.models import Payment
@@ -19,6 +20,7 @@ def payment_create(*, actor: User, order_id: int, amount: Decimal, method: str, 
 
     Locks the order row so concurrent payments cannot together exceed the balance due.
     A payment that settles a pending order moves it to `paid` in the same transaction.
+    Writes the `payment_recorded` timeline event.
     Raises NotFound (unknown order or another customer's), OrderCancelled (409),
     AmountNotPositive / AmountExceedsBalance (400).
     """
@@ -41,7 +43,14 @@ def payment_create(*, actor: User, order_id: int, amount: Decimal, method: str, 
     payment.full_clean(exclude=["order", "created_by"], validate_constraints=False)
     payment.save()
     Order.objects.filter(pk=order.pk).update(amount_paid=F("amount_paid") + amount, updated_at=timezone.now())
+    order_event_record(
+        order=order,
+        type=OrderEventType.PAYMENT_RECORDED,
+        message=f"Payment of {amount} {order.currency} recorded ({method}).",
+        actor=actor,
+        data={"payment_id": payment.pk, "amount": amount, "method": method, "reference": reference},
+    )
 
     if order.status == OrderStatus.PENDING and order.amount_paid + amount >= order.total:
-        order_status_change(order=order, status=OrderStatus.PAID)
+        order_status_change(order=order, status=OrderStatus.PAID, actor=actor)
     return payment

@@ -51,7 +51,7 @@ def test_health_reports_database_ok_with_and_without_slash(api_client, url):
     response = api_client.get(url)
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok", "queue": "eager"}
 
 
 @pytest.mark.django_db
@@ -60,7 +60,7 @@ def test_health_reports_503_when_database_is_unreachable(api_client):
         response = api_client.get("/api/health")
 
     assert response.status_code == 503
-    assert response.json() == {"status": "error", "database": "error"}
+    assert response.json() == {"status": "error", "database": "error", "cache": "ok", "queue": "eager"}
 
 
 @pytest.mark.django_db

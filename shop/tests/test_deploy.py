@@ -142,6 +142,21 @@ def test_compose_wires_the_app_to_mysql_utf8mb4_and_redis():
     assert (ROOT / "deploy" / "nginx.conf").is_file()
 
 
+def test_compose_runs_a_worker_and_one_beat_from_the_app_image_without_migrating():
+    services = _compose()["services"]
+    app = services["app"]
+
+    assert app["environment"]["CELERY_BROKER_URL"] != app["environment"]["REDIS_URL"]
+    for name, command in (("worker", "worker"), ("beat", "beat")):
+        service = services[name]
+        assert service["image"] == app["image"]
+        assert service["command"][:4] == ["celery", "-A", "shop", command]
+        assert service["environment"] == app["environment"] | {"MIGRATE_ON_START": "0"}
+    assert "job-files:/app/job-files" in app["volumes"]
+    assert "job-files:/app/job-files" in services["worker"]["volumes"]
+    assert "replicas" not in services["beat"].get("deploy", {})
+
+
 def test_compose_sets_only_variables_the_app_reads():
     app = _compose()["services"]["app"]["environment"]
     read_elsewhere = {"MIGRATE_ON_START", "FORWARDED_ALLOW_IPS", "WEB_CONCURRENCY"}

@@ -1,0 +1,7 @@
+from jobs import views
+
+urlpatterns = []
+
+
+def register(router):
+    router.register("jobs", views.JobViewSet, basename="job")

@@ -1,0 +1,7 @@
+from shop.webhooks import views
+
+urlpatterns = []
+
+
+def register(router):
+    router.register("webhooks", views.WebhookEndpointViewSet, basename="webhook")
