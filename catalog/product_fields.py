@@ -1,12 +1,12 @@
 """The product's fields, named once: the API services, the admin, the importer and the exporter read them here.
 
-Two orders, both part of a contract: the API's (the OpenAPI schema and the admin
-form follow the model), and the import/export file's (the columns spreadsheets
-were built on). `catalog/tests/test_product_fields.py` holds the serializers to them.
+The order is the import/export file's (spreadsheets are built on it); the admin form
+follows it too. The serializers declare their fields themselves, in the order the
+OpenAPI schema publishes; `catalog/tests/test_product_fields.py` holds them to this list.
 """
 
-# What staff set on a product, in the model's and the API's order. `categories` and
-# `images` are rows of other tables (category links, the gallery); the rest are columns.
+# What staff set on a product. `categories` and `images` are rows of other tables
+# (category links, the gallery); the rest are Product columns.
 PRODUCT_FIELDS = (
     "name",
     "slug",
@@ -18,11 +18,11 @@ PRODUCT_FIELDS = (
     "currency",
     "quantity",
     "categories",
-    "image_cover",
-    "images",
     "colors",
     "sizes",
     "materials",
+    "image_cover",
+    "images",
     "dimensions",
     "weight",
     "is_trending",
@@ -31,25 +31,11 @@ PRODUCT_FIELDS = (
 PRODUCT_RELATIONS = ("categories", "images")
 PRODUCT_COLUMNS = tuple(name for name in PRODUCT_FIELDS if name not in PRODUCT_RELATIONS)
 
-# An import/export file's columns, in file order: the product's fields without
-# currency, dimensions and weight; `category` holds category names (or slugs).
-FILE_COLUMNS = (
-    "name",
-    "slug",
-    "sku",
-    "description",
-    "description_full",
-    "price",
-    "cost_price",
-    "quantity",
-    "category",
-    "colors",
-    "sizes",
-    "materials",
-    "image_cover",
-    "images",
-    "is_trending",
-    "is_disabled",
+# Import/export files leave these out: a re-import keeps their stored values.
+_NOT_IN_FILES = ("currency", "dimensions", "weight")
+# A file's columns, in file order; its `category` column holds category names (or slugs).
+FILE_COLUMNS = tuple(
+    "category" if name == "categories" else name for name in PRODUCT_FIELDS if name not in _NOT_IN_FILES
 )
 FILE_RELATION_COLUMNS = ("category", "images")
 # The file columns that are Product columns, in file order.
