@@ -2,6 +2,7 @@
 
 import csv
 import io
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -111,3 +112,32 @@ def test_async_must_be_a_boolean(staff_client):
     response = staff_client.get("/api/products/export?async=maybe")
 
     assert (response.status_code, response.json()["field"]) == (400, "async")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_broker_an_async_import_runs_on_the_web_process_pool(staff_client):
+    from shop.tests.celery_worker import broker_for_this_process
+
+    with broker_for_this_process(""):
+        response = _import_async(staff_client, _csv_upload([["Mug", "MUG-1", "9.50", "3"]]))
+        job_id = response.json()["job_id"]
+        deadline = time.monotonic() + 30
+        while Job.objects.get(pk=job_id).status in ("queued", "running") and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    assert response.status_code == 202
+    assert staff_client.get(f"/api/jobs/{job_id}").json()["status"] == "succeeded"
+    assert Product.objects.get().sku == "MUG-1"
+
+
+def test_staff_see_jobs_in_the_admin(staff, superuser, client):
+    job = Job.objects.create(kind="product_import", created_by=staff, status="failed", error="Missing columns: price.")
+    client.force_login(superuser)
+
+    listing = client.get("/admin/jobs/job/")
+    page = client.get(f"/admin/jobs/job/{job.pk}/change/")
+
+    assert listing.status_code == 200
+    assert "Product import" in listing.content.decode()
+    assert page.status_code == 200
+    assert "Missing columns: price." in page.content.decode()
