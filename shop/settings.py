@@ -166,6 +166,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 CELERY_BEAT_SCHEDULE = {
     "flush-expired-tokens": {"task": "accounts.tasks.flush_expired_tokens", "schedule": timedelta(days=1)},
     "purge-idempotency-keys": {"task": "payments.tasks.purge_idempotency_keys", "schedule": timedelta(days=1)},
+    "purge-job-files": {"task": "jobs.tasks.purge_job_files", "schedule": timedelta(days=1)},
 }
 
 # /health reuses its result this many seconds per process, so polling it cannot load the database.
@@ -293,6 +294,8 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", default="") or BASE_DIR / "media")
 # Job inputs and exports (jobs/): private, never under the public MEDIA_ROOT; web servers and
 # workers must share it (a volume in docker-compose.yml).
 JOB_FILES_ROOT = Path(env("JOB_FILES_ROOT", default="") or BASE_DIR / "job-files")
+# Export files are deleted this many days after their job ended (the job row stays).
+JOB_FILES_KEEP_DAYS = env.int("JOB_FILES_KEEP_DAYS", default=7)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "jobs": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": JOB_FILES_ROOT}},
