@@ -12,13 +12,14 @@ pytest_plugins = ["shop.tests.fake_cloudinary", "shop.tests.redis_server", "shop
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
-    """On SQLite the test database is a file (in memory where the OS offers it), not Django's in-memory
-    database, so that a Celery worker process (shop/tests/celery_worker.py) can open it too."""
+def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_suffix):
+    """When a collected test runs a Celery worker process (shop/tests/celery_worker.py), the SQLite test
+    database is a file (in memory where the OS offers one) the worker can open, not Django's in-memory one."""
     from django.conf import settings
 
     database = settings.DATABASES["default"]
-    if database["ENGINE"] == "django.db.backends.sqlite3":
+    needs_a_file = any("celery_worker" in item.fixturenames for item in request.session.items)
+    if database["ENGINE"] == "django.db.backends.sqlite3" and needs_a_file:
         directory = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gettempdir())
         database.setdefault("TEST", {})["NAME"] = str(directory / f"test-shop-{os.getpid()}.sqlite3")
 

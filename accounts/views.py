@@ -99,7 +99,8 @@ class LoginView(ReleasesLoginAttempt, PublicAuthView):
         request=LoginInputSerializer,
         responses={200: LoginOutputSerializer},
         description=f"Sign in with email and password. {COOKIE_NOTE} Repeated failures from one address "
-        "or for one email are refused with 429 until the window ends.",
+        "or for one email are refused with 429 until the window ends; while the cache that counts them is "
+        "unreachable, 503 sign_in_unavailable.",
     )
     def post(self, request):
         data = LoginInputSerializer(data=request.data)

@@ -8,8 +8,8 @@ from django.urls import reverse
 from catalog.models import Product
 from catalog.services.product_export import product_export_csv, product_export_xlsx
 from catalog.services.product_import import product_import
-from jobs.models import Job
-from jobs.services import Progress, job_execute, job_output_store, job_storage
+from shop.jobs.models import Job
+from shop.jobs.services import Progress, job_execute, job_output_store, job_storage
 
 
 @shared_task

@@ -56,7 +56,7 @@ INSTALLED_APPS = [
     "payments",
     "content",
     "assistant",
-    "jobs",
+    "shop.jobs",
     "shop.webhooks",
 ]
 
@@ -186,6 +186,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "shop.webhooks.tasks.webhook_deliveries_retry",
         "schedule": timedelta(minutes=1),
     },
+    "purge-job-files": {"task": "shop.jobs.tasks.purge_job_files", "schedule": timedelta(days=1)},
 }
 
 # /health reuses its result this many seconds per process, so polling it cannot load the database.
@@ -268,7 +269,7 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "orders.models.OrderStatus",
         "QuoteRequestStatusEnum": "orders.models.QuoteRequestStatus",
         "ProductRequestStatusEnum": "orders.models.ProductRequestStatus",
-        "JobStatusEnum": "jobs.models.JobStatus",
+        "JobStatusEnum": "shop.jobs.models.JobStatus",
         "HealthStateEnum": ["ok", "error"],
     },
     "SCHEMA_PATH_PREFIX": r"/api/",
@@ -336,6 +337,8 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", default="") or BASE_DIR / "media")
 # Job inputs and exports (jobs/): private, never under the public MEDIA_ROOT; web servers and
 # workers must share it (a volume in docker-compose.yml).
 JOB_FILES_ROOT = Path(env("JOB_FILES_ROOT", default="") or BASE_DIR / "job-files")
+# Export files are deleted this many days after their job ended (the job row stays).
+JOB_FILES_KEEP_DAYS = env.int("JOB_FILES_KEEP_DAYS", default=7)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "jobs": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": JOB_FILES_ROOT}},

@@ -9,9 +9,9 @@ from accounts import urls as accounts_urls
 from assistant import urls as assistant_urls
 from catalog import urls as catalog_urls
 from content import urls as content_urls
-from jobs import urls as jobs_urls
 from orders import urls as orders_urls
 from payments import urls as payments_urls
+from shop.jobs import urls as jobs_urls
 from shop.routing import ShopRouter, api_route
 from shop.views import HealthView, RedocView, SchemaView, SwaggerView, api_not_found
 from shop.webhooks import urls as webhooks_urls

@@ -4,8 +4,8 @@ from typing import BinaryIO
 
 from accounts.models import User
 from catalog.tasks import product_export_run, product_import_run
-from jobs.models import Job, JobKind
-from jobs.services import job_create
+from shop.jobs.models import Job, JobKind
+from shop.jobs.services import job_create
 
 
 def product_import_job_start(*, file: BinaryIO, filename: str, dry_run: bool, user: User) -> Job:

@@ -23,8 +23,8 @@ from catalog.services.product_export import (
 from catalog.services.product_import import product_import
 from catalog.services.product_import_rows import import_format
 from catalog.services.product_jobs import product_export_job_start, product_import_job_start
-from jobs.serializers import JobStartedSerializer
 from shop.errors import FileTooLarge, InvalidInput
+from shop.jobs.serializers import JobStartedSerializer
 from shop.permissions import IsStaff
 
 ASYNC_PARAMETER = OpenApiParameter(

@@ -8,7 +8,8 @@ eagerly, so a test drives the API and waits for what the worker did. Tests using
 need committed rows: `@pytest.mark.django_db(transaction=True)`.
 
 `CELERY_TEST_BROKER_URL` names the Redis database; by default number 5 on SQLite and 6
-on MariaDB, so both suites can run at once. It is emptied before and after each test.
+on MariaDB of `REDIS_URL`'s server (else 127.0.0.1:6379), so both suites can run at once.
+It is emptied before and after each test.
 The worker does not see a test's `settings` overrides: pass `env=` for what it must know.
 """
 
@@ -34,8 +35,11 @@ from shop.celery import app
 
 
 def celery_test_broker_url() -> str:
+    if os.environ.get("CELERY_TEST_BROKER_URL"):
+        return os.environ["CELERY_TEST_BROKER_URL"]
+    redis_url = urllib.parse.urlsplit(os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379")
     number = 6 if connection.vendor == "mysql" else 5
-    return os.environ.get("CELERY_TEST_BROKER_URL") or f"redis://127.0.0.1:6379/{number}"
+    return urllib.parse.urlunsplit(redis_url._replace(path=f"/{number}"))
 
 
 def worker_database_url() -> str:

@@ -31,7 +31,7 @@ def test_with_redis_up_the_health_check_reports_cache_and_queue_ok(api_client, r
 
 
 def test_with_redis_stopped_catalog_and_orders_answer_and_health_reports_it(
-    api_client, customer_client, redis_cache_and_broker
+    api_client, customer_client, redis_cache_and_broker, caplog
 ):
     product = ProductFactory(quantity=5)
     redis_cache_and_broker.stop()
@@ -52,6 +52,7 @@ def test_with_redis_stopped_catalog_and_orders_answer_and_health_reports_it(
     assert (orders.status_code, orders.json()["count"]) == (200, 1)
     assert health.status_code == 200
     assert health.json() == {"status": "ok", "database": "ok", "cache": "error", "queue": "error"}
+    assert "let a request through: the cache is unreachable" in caplog.text
 
 
 def test_with_redis_stopped_sign_in_is_refused_in_the_error_shape_not_checked_uncounted(

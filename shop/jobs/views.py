@@ -4,11 +4,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 
-from jobs import selectors
-from jobs.errors import JobFileNotReady
-from jobs.models import Job
-from jobs.serializers import JobSerializer
-from jobs.services import job_storage
+from shop.jobs import selectors
+from shop.jobs.errors import JobFileNotReady
+from shop.jobs.models import Job
+from shop.jobs.serializers import JobSerializer
+from shop.jobs.services import job_storage
 from shop.permissions import IsStaff
 
 

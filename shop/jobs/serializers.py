@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from jobs.models import Job, JobStatus
+from shop.jobs.models import Job, JobStatus
 
 
 class JobProgressSerializer(serializers.Serializer):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from jobs.models import Job
+from shop.jobs.models import Job
 
 
 @admin.register(Job)

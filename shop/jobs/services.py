@@ -7,6 +7,7 @@ The app that owns the work (catalog for imports and exports) creates the job wit
 
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 from typing import BinaryIO
 
 from django.core.files import File
@@ -15,8 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from jobs.models import Job, JobKind, JobStatus
 from shop.errors import DomainError
+from shop.jobs.models import Job, JobKind, JobStatus
 
 logger = logging.getLogger(__name__)
 
@@ -85,3 +86,17 @@ def _job_finish(job: Job, *, status: JobStatus, result: dict | None = None, erro
     Job.objects.filter(pk=job.pk).update(**fields)
     if job.input_name:
         transaction.on_commit(lambda: job_storage().delete(job.input_name))
+
+
+def job_files_purge(*, older_than: timedelta) -> int:
+    """Delete the output files of jobs that ended more than `older_than` ago; returns how many went.
+
+    The job rows stay (their result and error remain readable); their file URL then answers 404.
+    """
+    ended = Job.objects.filter(finished_at__lt=timezone.now() - older_than).exclude(output_name="")
+    purged = 0
+    for job_id, output_name in ended.values_list("id", "output_name"):
+        job_storage().delete(output_name)
+        Job.objects.filter(pk=job_id).update(output_name="")
+        purged += 1
+    return purged

@@ -1,5 +1,5 @@
 from accounts.models import User
-from jobs.models import Job
+from shop.jobs.models import Job
 
 
 def job_list_for_user(*, user: User):

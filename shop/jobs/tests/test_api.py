@@ -2,14 +2,20 @@
 
 import csv
 import io
+import time
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
+from accounts.tests.factories import StaffFactory
 from catalog.models import Product
 from catalog.tests.factories import ProductFactory
 from conftest import client_for
-from jobs.models import Job
+from shop.jobs.models import Job
+from shop.jobs.tasks import purge_job_files
+from shop.tests.celery_worker import broker_for_this_process
 
 pytestmark = pytest.mark.django_db
 
@@ -71,8 +77,6 @@ def test_a_job_that_cannot_read_its_file_fails_and_says_why(staff_client, django
 def test_an_async_export_writes_a_file_only_its_starter_or_a_superuser_can_fetch(
     staff_client, superuser_client, django_capture_on_commit_callbacks
 ):
-    from accounts.tests.factories import StaffFactory
-
     ProductFactory(name="Teapot", sku="TEA-1")
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -111,3 +115,43 @@ def test_async_must_be_a_boolean(staff_client):
     response = staff_client.get("/api/products/export?async=maybe")
 
     assert (response.status_code, response.json()["field"]) == (400, "async")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_broker_an_async_import_runs_on_the_web_process_pool(staff_client):
+    with broker_for_this_process(""):
+        response = _import_async(staff_client, _csv_upload([["Mug", "MUG-1", "9.50", "3"]]))
+        job_id = response.json()["job_id"]
+        deadline = time.monotonic() + 30
+        while Job.objects.get(pk=job_id).status in ("queued", "running") and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    assert response.status_code == 202
+    assert staff_client.get(f"/api/jobs/{job_id}").json()["status"] == "succeeded"
+    assert Product.objects.get().sku == "MUG-1"
+
+
+def test_staff_see_jobs_in_the_admin(staff, superuser, client):
+    job = Job.objects.create(kind="product_import", created_by=staff, status="failed", error="Missing columns: price.")
+    client.force_login(superuser)
+
+    listing = client.get("/admin/jobs/job/")
+    page = client.get(f"/admin/jobs/job/{job.pk}/change/")
+
+    assert listing.status_code == 200
+    assert "Product import" in listing.content.decode()
+    assert page.status_code == 200
+    assert "Missing columns: price." in page.content.decode()
+
+
+def test_the_daily_purge_deletes_old_export_files_only(staff_client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        old = staff_client.get("/api/products/export?async=true").json()["job_id"]
+        recent = staff_client.get("/api/products/export?async=true").json()["job_id"]
+    Job.objects.filter(pk=old).update(finished_at=timezone.now() - timedelta(days=8))
+
+    assert purge_job_files.delay().get() == 1
+
+    assert staff_client.get(f"/api/jobs/{old}/file").status_code == 404
+    assert staff_client.get(f"/api/jobs/{recent}/file").status_code == 200
+    assert staff_client.get(f"/api/jobs/{old}").json()["status"] == "succeeded"

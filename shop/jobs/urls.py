@@ -1,4 +1,4 @@
-from jobs import views
+from shop.jobs import views
 
 urlpatterns = []
 
