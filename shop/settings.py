@@ -158,6 +158,9 @@ SIMPLE_JWT = {
     # ensure_admin) also ends every access token already handed out.
     "CHECK_REVOKE_TOKEN": True,
 }
+# A rotated refresh token presented again this soon gets the pair its first use got
+# (two tabs refreshing at once) instead of counting as theft; 0 turns the grace off.
+JWT_REFRESH_REUSE_SECONDS = env.int("JWT_REFRESH_REUSE_SECONDS", default=10)
 REFRESH_COOKIE_NAME = "refresh_token"
 REFRESH_COOKIE_PATH = "/api/auth/"
 REFRESH_COOKIE_SECURE = env.bool("REFRESH_COOKIE_SECURE", default=not DEBUG)
