@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from corsheaders.defaults import default_headers as default_cors_headers
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -227,9 +228,12 @@ SPECTACULAR_SETTINGS = {
 }
 
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=["http://localhost:3000"])
-CORS_ALLOW_CREDENTIALS = True  # the refresh token travels in a cookie
-# Readable by the storefront: when to retry after a 429, and the id to quote to support.
-CORS_EXPOSE_HEADERS = ["Retry-After", "X-Request-ID"]
+# Only CORS_ALLOWED_ORIGINS get credentials (the refresh cookie): never a wildcard origin.
+CORS_ALLOW_CREDENTIALS = True
+CORS_ALLOW_HEADERS = (*default_cors_headers, "idempotency-key")
+# Readable by the storefront: when to retry after a 429, the id to quote to support,
+# the version to send back in If-Match, and whether a POST was answered from its idempotency record.
+CORS_EXPOSE_HEADERS = ["Retry-After", "X-Request-ID", "ETag", "Idempotent-Replayed"]
 
 # --- Shop ---------------------------------------------------------------------
 
