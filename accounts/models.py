@@ -59,6 +59,13 @@ class RefreshTokenRotation(models.Model):
         "token_blacklist.OutstandingToken", on_delete=models.CASCADE, primary_key=True, related_name="rotation"
     )
     rotated_at = models.DateTimeField(auto_now_add=True)
+    # The pair this rotation issued, handed out again to a second presentation within
+    # JWT_REFRESH_REUSE_SECONDS. Kept in clear as simplejwt keeps every refresh token
+    # (OutstandingToken.token): whoever reads this table reads those anyway.
+    successor = models.OneToOneField(
+        "token_blacklist.OutstandingToken", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    successor_access = models.TextField(blank=True, default="")
 
     def __str__(self):
         return f"Rotation of token {self.token_id}"

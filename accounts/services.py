@@ -1,7 +1,9 @@
 """Account writes: registration, sign-in, refresh-token rotation and revocation, profile and password changes."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -142,13 +144,44 @@ def user_tokens_revoke(*, user_id: int) -> int:
     return len(revoked)
 
 
+def _rotate(*, user: User, outstanding: OutstandingToken) -> AuthSession:
+    refresh = RefreshToken.for_user(user)
+    session = AuthSession(user=user, access=str(refresh.access_token), refresh=str(refresh))
+    BlacklistedToken.objects.create(token=outstanding)
+    RefreshTokenRotation.objects.create(
+        token=outstanding,
+        successor=_outstanding(refresh[jwt_settings.JTI_CLAIM]).get(),
+        successor_access=session.access,
+    )
+    return session
+
+
+def _within_reuse_window(rotation: RefreshTokenRotation) -> bool:
+    grace = timedelta(seconds=settings.JWT_REFRESH_REUSE_SECONDS)
+    return rotation.successor_id is not None and timezone.now() < rotation.rotated_at + grace
+
+
+def _rotation_replay(*, user: User, rotation: RefreshTokenRotation) -> AuthSession:
+    successor = rotation.successor
+    # A successor rotated in turn is still the pair that was handed out; one revoked
+    # since (logout, password change) must stay dead.
+    revoked = BlacklistedToken.objects.filter(token=successor).exists() and not (
+        RefreshTokenRotation.objects.filter(token=successor).exists()
+    )
+    if revoked:
+        raise InvalidRefreshToken()
+    return AuthSession(user=user, access=rotation.successor_access, refresh=successor.token)
+
+
 def token_refresh(*, raw_token: str | None) -> AuthSession:
     """Exchange a refresh token for a new pair; the old one can never be used again.
 
-    Raises `InvalidRefreshToken` (bad signature, expired, wrong type, unknown,
-    revoked, or minted before a password change), `AccountDisabled`, and
-    `RefreshTokenReused` when the token was already rotated: a copy of it is in
-    someone else's hands, so every refresh token of the account is revoked first.
+    A token rotated less than `JWT_REFRESH_REUSE_SECONDS` ago gets the pair its
+    rotation issued (two tabs refreshing with one cookie). Raises
+    `InvalidRefreshToken` (bad signature, expired, wrong type, unknown, revoked, or
+    minted before a password change), `AccountDisabled`, and `RefreshTokenReused`
+    when the token was rotated longer ago: a copy of it is in someone else's hands,
+    so every refresh token of the account is revoked first.
     """
     payload = _refresh_payload(raw_token)
     with transaction.atomic():
@@ -161,9 +194,16 @@ def token_refresh(*, raw_token: str | None) -> AuthSession:
         outstanding = _outstanding(jti).select_for_update().first()
         if user is None or outstanding is None:
             raise InvalidRefreshToken()
-        reused = RefreshTokenRotation.objects.filter(token=outstanding).exists()
+        # Before the token checks: disabling an account revokes its tokens, and the
+        # client must learn that the account is disabled, not that the session ended.
+        if not user.is_active:
+            raise AccountDisabled()
+        rotation = RefreshTokenRotation.objects.filter(token=outstanding).select_related("successor").first()
+        reused = rotation is not None and not _within_reuse_window(rotation)
         if reused:
             user_tokens_revoke(user_id=user.pk)
+        elif rotation is not None:
+            session = _rotation_replay(user=user, rotation=rotation)
         else:
             if BlacklistedToken.objects.filter(token=outstanding).exists():
                 raise InvalidRefreshToken()
@@ -171,11 +211,7 @@ def token_refresh(*, raw_token: str | None) -> AuthSession:
                 jwt_settings.REVOKE_TOKEN_CLAIM
             ) != get_md5_hash_password(user.password):
                 raise InvalidRefreshToken()
-            if not user.is_active:
-                raise AccountDisabled()
-            BlacklistedToken.objects.create(token=outstanding)
-            RefreshTokenRotation.objects.create(token=outstanding)
-            session = session_start(user=user)
+            session = _rotate(user=user, outstanding=outstanding)
     # Raised after the commit: the revocation must stick although the request fails.
     if reused:
         raise RefreshTokenReused()

@@ -121,7 +121,8 @@ class RefreshView(PublicAuthView):
         request=RefreshInputSerializer,
         responses={200: TokenPairSerializer},
         description="Exchange a refresh token (body, else the `refresh_token` cookie) for a new pair; the old "
-        "one is blacklisted. Presenting an already rotated token again revokes every session of the account.",
+        "one is blacklisted. An already rotated token presented again gets the same pair within "
+        "`JWT_REFRESH_REUSE_SECONDS` of its rotation; later, it revokes every session of the account.",
     )
     def post(self, request):
         data = RefreshInputSerializer(data=request.data)

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from corsheaders.defaults import default_headers as default_cors_headers
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -213,6 +214,9 @@ SIMPLE_JWT = {
     # ensure_admin) also ends every access token already handed out.
     "CHECK_REVOKE_TOKEN": True,
 }
+# A rotated refresh token presented again this soon gets the pair its first use got
+# (two tabs refreshing at once) instead of counting as theft; 0 turns the grace off.
+JWT_REFRESH_REUSE_SECONDS = env.int("JWT_REFRESH_REUSE_SECONDS", default=10)
 REFRESH_COOKIE_NAME = "refresh_token"
 REFRESH_COOKIE_PATH = "/api/auth/"
 REFRESH_COOKIE_SECURE = env.bool("REFRESH_COOKIE_SECURE", default=not DEBUG)
@@ -281,9 +285,12 @@ SPECTACULAR_SETTINGS = {
 }
 
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=["http://localhost:3000"])
-CORS_ALLOW_CREDENTIALS = True  # the refresh token travels in a cookie
-# Readable by the storefront: when to retry after a 429, and the id to quote to support.
-CORS_EXPOSE_HEADERS = ["Retry-After", "X-Request-ID"]
+# Only CORS_ALLOWED_ORIGINS get credentials (the refresh cookie): never a wildcard origin.
+CORS_ALLOW_CREDENTIALS = True
+CORS_ALLOW_HEADERS = (*default_cors_headers, "idempotency-key")
+# Readable by the storefront: when to retry after a 429, the id to quote to support,
+# the version to send back in If-Match, and whether a POST was answered from its idempotency record.
+CORS_EXPOSE_HEADERS = ["Retry-After", "X-Request-ID", "ETag", "Idempotent-Replayed"]
 
 # --- Shop ---------------------------------------------------------------------
 

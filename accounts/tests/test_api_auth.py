@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
@@ -232,12 +235,17 @@ def test_refresh_with_access_token_is_401(api_client, customer):
     assert response.status_code == 401
 
 
-def test_rotated_refresh_token_reused_revokes_every_session(api_client, customer, refresh_token):
+def test_rotated_refresh_token_reused_after_the_window_revokes_every_session(
+    api_client, customer, refresh_token, time_machine, settings
+):
     # given: a second device signed in, and the first rotated its token
+    settings.JWT_REFRESH_REUSE_SECONDS = 10
+    time_machine.move_to(timezone.now())
     other_device = login(APIClient(), customer).json()["refresh"]
     rotated = api_client.post("/api/auth/refresh", {"refresh": refresh_token}).json()["refresh"]
 
-    # when: the old token is presented again (someone copied it)
+    # when: the old token is presented again once the window has passed (someone copied it)
+    time_machine.shift(timedelta(seconds=11))
     response = api_client.post("/api/auth/refresh", {"refresh": refresh_token})
 
     # then
@@ -248,6 +256,55 @@ def test_rotated_refresh_token_reused_revokes_every_session(api_client, customer
     assert not OutstandingToken.objects.filter(user=customer, blacklistedtoken__isnull=True).exists()
 
 
+def test_refresh_reused_within_the_window_returns_the_same_pair(
+    api_client, customer, refresh_token, time_machine, settings
+):
+    # given: one tab refreshed; the other tab still holds the old cookie
+    settings.JWT_REFRESH_REUSE_SECONDS = 10
+    time_machine.move_to(timezone.now())
+    other_device = login(APIClient(), customer).json()["refresh"]
+    first = api_client.post("/api/auth/refresh", {"refresh": refresh_token})
+
+    # when
+    time_machine.shift(timedelta(seconds=9))
+    second = APIClient().post("/api/auth/refresh", {"refresh": refresh_token})
+
+    # then: the second tab gets exactly what the first got, and no session is lost
+    assert second.status_code == 200
+    assert second.json() == first.json()
+    assert second.cookies["refresh_token"].value == first.json()["refresh"]
+    assert bearer(second.json()["access"]).get("/api/auth/profile").status_code == 200
+    assert OutstandingToken.objects.filter(user=customer, blacklistedtoken__isnull=True).count() == 2
+    assert api_client.post("/api/auth/refresh", {"refresh": first.json()["refresh"]}).status_code == 200
+    assert api_client.post("/api/auth/refresh", {"refresh": other_device}).status_code == 200
+
+
+def test_refresh_reused_within_the_window_after_logout_is_refused(api_client, customer, refresh_token):
+    # given: the first tab refreshed, then signed out
+    other_device = login(APIClient(), customer).json()["refresh"]
+    rotated = api_client.post("/api/auth/refresh", {"refresh": refresh_token}).json()["refresh"]
+    api_client.post("/api/auth/logout", {"refresh": rotated})
+
+    # when
+    response = APIClient().post("/api/auth/refresh", {"refresh": refresh_token})
+
+    # then: the signed-out pair is not handed out again, and nothing else is revoked
+    assert response.status_code == 401
+    assert response.json()["code"] == "token_not_valid"
+    assert api_client.post("/api/auth/refresh", {"refresh": other_device}).status_code == 200
+
+
+def test_refresh_reuse_window_zero_makes_every_reuse_theft(api_client, customer, refresh_token, settings):
+    settings.JWT_REFRESH_REUSE_SECONDS = 0
+    api_client.post("/api/auth/refresh", {"refresh": refresh_token})
+
+    response = api_client.post("/api/auth/refresh", {"refresh": refresh_token})
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "token_reused"
+    assert not OutstandingToken.objects.filter(user=customer, blacklistedtoken__isnull=True).exists()
+
+
 def test_refresh_of_disabled_account_is_403(api_client, customer, refresh_token):
     User.objects.filter(pk=customer.pk).update(is_active=False)
 
@@ -255,6 +312,21 @@ def test_refresh_of_disabled_account_is_403(api_client, customer, refresh_token)
 
     assert response.status_code == 403
     assert response.json()["code"] == "account_disabled"
+
+
+def test_refresh_of_account_disabled_by_a_superuser_is_403(superuser_client, customer):
+    # given: the storefront holds the cookie; a superuser disables the account (which revokes its tokens)
+    client = APIClient()
+    login(client, customer)
+    assert superuser_client.patch(f"/api/auth/users/{customer.id}", {"is_active": False}).status_code == 200
+
+    # when
+    response = client.post("/api/auth/refresh")
+
+    # then: "account disabled", not "session expired", and the dead cookie is cleared
+    assert response.status_code == 403
+    assert response.json() == {"error": "This account is disabled", "code": "account_disabled"}
+    assert response.cookies["refresh_token"].value == ""
 
 
 def test_refresh_of_deleted_account_is_401(api_client, customer, refresh_token):

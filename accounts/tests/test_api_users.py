@@ -354,8 +354,11 @@ def test_superuser_grants_staff_and_disables(superuser_client, customer):
     assert response.status_code == 200
     customer.refresh_from_db()
     assert (customer.is_staff, customer.is_active) == (True, False)
-    assert APIClient().post("/api/auth/refresh", {"refresh": refresh}).status_code == 401
+    assert APIClient().post("/api/auth/refresh", {"refresh": refresh}).status_code == 403
     assert login(APIClient(), customer).status_code == 403
+    # the tokens were revoked, not merely refused: enabling the account again does not revive them
+    superuser_client.patch(f"/api/auth/users/{customer.id}", {"is_active": True})
+    assert APIClient().post("/api/auth/refresh", {"refresh": refresh}).status_code == 401
 
 
 def test_staff_cannot_take_over_another_staff_account(staff_client):

@@ -3,6 +3,7 @@ import threading
 import pytest
 from django.db import connection
 from rest_framework.test import APIClient
+from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.tests.factories import UserFactory
@@ -10,30 +11,62 @@ from accounts.tests.factories import UserFactory
 PARALLEL = 10
 
 
-@pytest.mark.mysql_only
-@pytest.mark.django_db(transaction=True)
-def test_parallel_refreshes_of_one_token_let_exactly_one_through():
-    if connection.vendor != "mysql":
-        pytest.skip("SQLite serialises every writer; the race needs real row locks")
-    # given
-    user = UserFactory()
-    token = str(RefreshToken.for_user(user))
-    barrier = threading.Barrier(PARALLEL)
-    statuses: list[int] = []
+def _refresh_in_parallel(token: str, parallel: int) -> list:
+    barrier = threading.Barrier(parallel)
+    responses = []
 
     def refresh():
         try:
             barrier.wait()
-            statuses.append(APIClient().post("/api/auth/refresh", {"refresh": token}).status_code)
+            responses.append(APIClient().post("/api/auth/refresh", {"refresh": token}))
         finally:
             connection.close()
 
-    # when
-    threads = [threading.Thread(target=refresh) for _ in range(PARALLEL)]
+    threads = [threading.Thread(target=refresh) for _ in range(parallel)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return responses
+
+
+@pytest.fixture
+def needs_row_locks():
+    if connection.vendor != "mysql":
+        pytest.skip("SQLite serialises every writer; the race needs real row locks")
+
+
+@pytest.mark.mysql_only
+@pytest.mark.django_db(transaction=True)
+def test_parallel_refreshes_without_reuse_window_let_exactly_one_through(needs_row_locks, settings):
+    # given
+    settings.JWT_REFRESH_REUSE_SECONDS = 0
+    token = str(RefreshToken.for_user(UserFactory()))
+
+    # when
+    responses = _refresh_in_parallel(token, PARALLEL)
 
     # then
-    assert sorted(statuses) == [200] + [401] * (PARALLEL - 1)
+    assert sorted(response.status_code for response in responses) == [200] + [401] * (PARALLEL - 1)
+
+
+@pytest.mark.mysql_only
+@pytest.mark.django_db(transaction=True)
+def test_parallel_refreshes_within_reuse_window_share_one_new_pair(needs_row_locks, settings):
+    # given: two tabs holding the same cookie, and a session on another device
+    settings.JWT_REFRESH_REUSE_SECONDS = 10
+    user = UserFactory()
+    token = str(RefreshToken.for_user(user))
+    other_device = str(RefreshToken.for_user(user))
+
+    # when
+    responses = _refresh_in_parallel(token, 2)
+
+    # then: both get the one pair the rotation issued, and no session was revoked
+    assert [response.status_code for response in responses] == [200, 200]
+    first, second = (response.json() for response in responses)
+    assert first == second
+    assert first["refresh"] != token
+    usable = OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True)
+    assert set(usable.values_list("token", flat=True)) == {first["refresh"], other_device}
+    assert APIClient().post("/api/auth/refresh", {"refresh": first["refresh"]}).status_code == 200

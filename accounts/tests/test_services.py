@@ -75,10 +75,23 @@ def test_token_refresh_rotates_and_records_rotation(customer):
     assert OutstandingToken.objects.filter(user=customer, blacklistedtoken__isnull=True).count() == 1
 
 
-def test_token_refresh_reuse_keeps_the_revocation(customer):
+def test_token_refresh_reuse_within_the_window_replays_the_issued_pair(customer):
+    token = str(RefreshToken.for_user(customer))
+    first = services.token_refresh(raw_token=token)
+
+    again = services.token_refresh(raw_token=token)
+
+    assert (again.access, again.refresh) == (first.access, first.refresh)
+    assert OutstandingToken.objects.filter(user=customer, blacklistedtoken__isnull=True).count() == 1
+
+
+def test_token_refresh_reuse_after_the_window_keeps_the_revocation(customer, settings, time_machine):
+    settings.JWT_REFRESH_REUSE_SECONDS = 10
+    time_machine.move_to(timezone.now())
     token = str(RefreshToken.for_user(customer))
     services.token_refresh(raw_token=token)
     RefreshToken.for_user(customer)  # another device
+    time_machine.shift(timedelta(seconds=10))
 
     with pytest.raises(RefreshTokenReused):
         services.token_refresh(raw_token=token)

@@ -119,6 +119,8 @@ def _server_env(*, redis_url: str) -> dict[str, str]:
         DATABASE_REPLICA_URL=_database_url(),
         DB_CONN_MAX_AGE="60",
         REDIS_URL=redis_url,
+        # No grace for a replayed refresh token: a server's clock can't be moved past the window.
+        JWT_REFRESH_REUSE_SECONDS="0",
         # One proxy in front: the client's address is the last X-Forwarded-For entry.
         NUM_PROXIES="1",
         THROTTLE_LOGIN=f"{LOGIN_LIMIT}/min",
