@@ -2,54 +2,65 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Where `make run` listens: `make run HOST=0.0.0.0:8080` (or only a port: HOST=8080).
 HOST ?= 127.0.0.1:8000
 
 # mysqlclient needs system headers, so it is installed only for a MySQL DATABASE_URL.
 ifneq (,$(findstring mysql,$(DATABASE_URL)))
-REQUIREMENTS := requirements-dev.txt requirements-mysql.txt
-STAMP := $(VENV)/.installed-mysql
-else
-REQUIREMENTS := requirements-dev.txt
-STAMP := $(VENV)/.installed
+MYSQL_REQUIREMENTS := requirements-mysql.txt
+FLAVOUR := -mysql
 endif
+# Running needs only requirements.txt; the test tools (pytest, playwright, schemathesis, ruff)
+# come with `make test`, e2e, fuzz and lint.
+RUN_STAMP := $(VENV)/.installed-run$(FLAVOUR)
+DEV_STAMP := $(VENV)/.installed-dev$(FLAVOUR)
 
-.PHONY: install run test e2e fuzz lint format bench bench-catalog bench-checkout
+.PHONY: install install-dev run test e2e fuzz lint format bench bench-catalog bench-checkout
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(STAMP): $(BIN)/python requirements.txt $(REQUIREMENTS)
-	$(BIN)/pip install --quiet $(addprefix -r ,$(REQUIREMENTS))
+$(RUN_STAMP): $(BIN)/python requirements.txt $(MYSQL_REQUIREMENTS)
+	$(BIN)/pip install --quiet -r requirements.txt $(addprefix -r ,$(MYSQL_REQUIREMENTS))
 	touch $@
 
-install: $(STAMP)
+# The development set includes the running one, so its stamp stands for both.
+$(DEV_STAMP): $(BIN)/python requirements.txt requirements-dev.txt $(MYSQL_REQUIREMENTS)
+	$(BIN)/pip install --quiet -r requirements-dev.txt $(addprefix -r ,$(MYSQL_REQUIREMENTS))
+	touch $@ $(RUN_STAMP)
 
+install: $(RUN_STAMP)
+
+install-dev: $(DEV_STAMP)
+
+# With a MySQL/MariaDB DATABASE_URL the database is created first (utf8mb4) when missing.
 run: install
+	$(BIN)/python manage.py ensure_database
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py ensure_admin
-	@echo "Serving the shop on http://$(HOST)/ (API docs: http://$(HOST)/api/docs/, admin: http://$(HOST)/admin/)"
+	@echo "Serving the shop on http://$(HOST)/ (API docs: http://$(HOST)/api/docs/, admin: http://$(HOST)/$(or $(ADMIN_URL),admin/))"
 	$(BIN)/python manage.py runserver $(HOST)
 
-test: install
+test: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Only the browser tests (Debian's chromium: apt-get install chromium); screenshots in test-artifacts/browser/.
-e2e: install
+e2e: install-dev
 	$(BIN)/pytest e2e $(PYTEST_ARGS)
 
 # Schemathesis against a live server: every operation of /api/schema/, as an admin and as a customer
 # (fuzz/). `make test` leaves it out; CI runs it with FUZZ_MAX_EXAMPLES=10.
 FUZZ_MAX_EXAMPLES ?= 100
-fuzz: install
+fuzz: install-dev
 	FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) $(BIN)/pytest fuzz -m fuzz -s $(PYTEST_ARGS)
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: install
+format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
