@@ -278,10 +278,21 @@ USE_TZ = True
 
 # --- Security (production) ----------------------------------------------------
 
+# "HEADER,value" that the TLS-terminating proxy in front sets on requests that came over HTTPS
+# ("HTTP_X_FORWARDED_PROTO,https" behind nginx), so that the HTTPS redirect and secure cookies see
+# the client's scheme. Empty: no header is believed, since a client could send it itself.
+_proxy_ssl_header = env.list("SECURE_PROXY_SSL_HEADER", default=[])
+if _proxy_ssl_header and (len(_proxy_ssl_header) != 2 or not _proxy_ssl_header[0].startswith("HTTP_")):
+    raise ImproperlyConfigured(
+        'SECURE_PROXY_SSL_HEADER is "HTTP_<HEADER>,<value>", such as "HTTP_X_FORWARDED_PROTO,https" '
+        f"(got {','.join(_proxy_ssl_header)!r})."
+    )
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header) or None
+
 if not DEBUG:
-    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
+    # Empty, as in a copied .env.example, means the default: on. (docker compose reads empty as 0.)
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT") if env("SECURE_SSL_REDIRECT", default="") else True
+    SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", default="") or 31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True

@@ -125,8 +125,9 @@ def _server_env(*, redis_url: str) -> dict[str, str]:
         DATABASE_REPLICA_URL=_database_url(),
         DB_CONN_MAX_AGE="60",
         REDIS_URL=redis_url,
-        # One proxy in front: the client's address is the last X-Forwarded-For entry.
+        # One proxy in front: the client's address is the last X-Forwarded-For entry, its scheme X-Forwarded-Proto.
         NUM_PROXIES="1",
+        SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO,https",
         THROTTLE_LOGIN=f"{LOGIN_LIMIT}/min",
         LOG_LEVEL="WARNING",
     )
