@@ -7,27 +7,28 @@ HOST ?= 127.0.0.1:8000
 
 # mysqlclient needs system headers, so it is installed only for a MySQL DATABASE_URL.
 ifneq (,$(findstring mysql,$(DATABASE_URL)))
-MYSQL_REQUIREMENTS := requirements-mysql.txt
+MYSQL_LOCK := requirements-mysql.lock
 FLAVOUR := -mysql
 endif
 # Running needs only requirements.txt; the test tools (pytest, playwright, schemathesis, ruff)
-# come with `make test`, e2e, fuzz and lint.
+# come with `make test`, e2e, fuzz and lint. Both install from the hashed lock files (`make lock`).
 RUN_STAMP := $(VENV)/.installed-run$(FLAVOUR)
 DEV_STAMP := $(VENV)/.installed-dev$(FLAVOUR)
+PIP_INSTALL := $(BIN)/pip install --quiet --require-hashes
 
-.PHONY: install install-dev run test e2e fuzz lint format bench bench-catalog bench-checkout
+.PHONY: install install-dev run test e2e fuzz lint format lock audit bench bench-catalog bench-checkout
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(RUN_STAMP): $(BIN)/python requirements.txt $(MYSQL_REQUIREMENTS)
-	$(BIN)/pip install --quiet -r requirements.txt $(addprefix -r ,$(MYSQL_REQUIREMENTS))
+$(RUN_STAMP): $(BIN)/python requirements.lock $(MYSQL_LOCK)
+	$(PIP_INSTALL) -r requirements.lock $(addprefix -r ,$(MYSQL_LOCK))
 	touch $@
 
 # The development set includes the running one, so its stamp stands for both.
-$(DEV_STAMP): $(BIN)/python requirements.txt requirements-dev.txt $(MYSQL_REQUIREMENTS)
-	$(BIN)/pip install --quiet -r requirements-dev.txt $(addprefix -r ,$(MYSQL_REQUIREMENTS))
+$(DEV_STAMP): $(BIN)/python requirements-dev.lock $(MYSQL_LOCK)
+	$(PIP_INSTALL) -r requirements-dev.lock $(addprefix -r ,$(MYSQL_LOCK))
 	touch $@ $(RUN_STAMP)
 
 install: $(RUN_STAMP)
@@ -55,6 +56,22 @@ e2e: install-dev
 FUZZ_MAX_EXAMPLES ?= 100
 fuzz: install-dev
 	FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) $(BIN)/pytest fuzz -m fuzz -s $(PYTEST_ARGS)
+
+# Every package, transitive ones included, pinned with its hashes, for Linux, macOS and Windows on
+# Python 3.11+: rerun after changing a requirements*.txt file (a test fails while a lock is stale).
+# The development lock is held to the running lock's versions.
+UV_COMPILE := $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes --no-header
+lock: install-dev
+	$(UV_COMPILE) requirements.txt -o requirements.lock
+	$(UV_COMPILE) requirements-dev.txt --constraint requirements.lock -o requirements-dev.lock
+	$(UV_COMPILE) requirements-mysql.txt -o requirements-mysql.lock
+
+# Known vulnerabilities (PyPI's advisory data) in every locked package. To accept one, add its id
+# to .ci/pip-audit-ignore with the reason and a date to look again.
+audit: install-dev
+	$(BIN)/pip-audit --disable-pip --require-hashes --progress-spinner off \
+		$(addprefix --ignore-vuln ,$(shell sed 's/\#.*//' .ci/pip-audit-ignore)) \
+		-r requirements.lock -r requirements-dev.lock -r requirements-mysql.lock
 
 lint: install-dev
 	$(BIN)/ruff check .

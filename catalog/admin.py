@@ -6,11 +6,14 @@ from django.db.models import Count
 from django.utils import timezone
 
 from catalog.models import Category, Offer, Product, ProductImage, Review
+from catalog.resources import ProductResource
 from catalog.selectors import offer_active_q
 from catalog.services.images import images_delete_on_commit, images_discard, images_store
 from catalog.services.products import PRODUCT_IMAGE_FOLDER, product_delete, product_gallery_extend
 from catalog.services.reviews import review_create, review_delete, review_update
 from catalog.services.slugs import slug_unique
+from shop.admin_export import CsvExportMixin
+from shop.admin_fields import ListOfLinesField
 from shop.errors import DomainError
 
 LOW_STOCK = 5
@@ -98,6 +101,9 @@ class ProductAdminForm(forms.ModelForm):
         label="Upload images",
         help_text="Added to the gallery; the first becomes the cover when the product has none.",
     )
+    sizes = ListOfLinesField(help_text="One size per line.")
+    colors = ListOfLinesField(help_text="One colour per line.")
+    materials = ListOfLinesField(help_text="One material per line.")
     # Set by ProductAdmin.get_form when storing this request's files was refused.
     upload_error: str | None = None
 
@@ -111,7 +117,8 @@ class ProductAdminForm(forms.ModelForm):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(CsvExportMixin, admin.ModelAdmin):
+    resource_classes = [ProductResource]
     form = ProductAdminForm
     list_display = [
         "name",

@@ -144,7 +144,7 @@ def test_compose_wires_the_app_to_mysql_utf8mb4_and_redis():
 
 def test_compose_sets_only_variables_the_app_reads():
     app = _compose()["services"]["app"]["environment"]
-    read_elsewhere = {"MIGRATE_ON_START", "FORWARDED_ALLOW_IPS", "WEB_CONCURRENCY"}
+    read_elsewhere = {"MIGRATE_ON_START", "FORWARDED_ALLOW_IPS", "WEB_CONCURRENCY", "PROMETHEUS_MULTIPROC_DIR"}
 
     assert set(app) - read_elsewhere <= _settings_variables()
 
