@@ -1,4 +1,7 @@
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 from django.core.cache import cache
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
@@ -24,6 +27,14 @@ def _fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def clock():
+    """The wall clock held at a quarter past an hour, moving only when the test says
+    (`clock.shift(timedelta(hours=1))`): a fixed throttle window never ends mid-test."""
+    with time_machine.travel(datetime(2026, 6, 1, 10, 15, tzinfo=UTC), tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture
