@@ -1,8 +1,10 @@
 import os
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
@@ -74,6 +76,14 @@ def _tasks_run_in_the_test_thread(settings):
     app.conf.task_always_eager = app.conf.task_eager_propagates = True
     yield
     app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
+@pytest.fixture
+def clock():
+    """The wall clock held at a quarter past an hour, moving only when the test says
+    (`clock.shift(timedelta(hours=1))`): a fixed throttle window never ends mid-test."""
+    with time_machine.travel(datetime(2026, 6, 1, 10, 15, tzinfo=UTC), tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture

@@ -6,7 +6,9 @@ from django.utils.html import format_html
 
 from accounts.errors import StaffAccountProtected
 from accounts.models import User
+from accounts.resources import CustomerResource
 from accounts.services import user_delete
+from shop.admin_export import CsvExportMixin
 
 
 class UserChangeForm(auth_forms.UserChangeForm):
@@ -26,7 +28,8 @@ class UserCreationForm(auth_forms.AdminUserCreationForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(CsvExportMixin, DjangoUserAdmin):
+    resource_classes = [CustomerResource]
     form = UserChangeForm
     add_form = UserCreationForm
     list_display = ("email", "name", "is_staff", "is_active", "created_at")

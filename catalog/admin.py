@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from catalog.models import Category, Offer, Product, ProductImage, Review
 from catalog.product_fields import PRODUCT_FIELDS
+from catalog.resources import ProductResource
 from catalog.selectors import offer_active_q
 from catalog.services.products import (
     PRODUCT_IMAGE_FOLDER,
@@ -15,6 +16,8 @@ from catalog.services.products import (
     product_gallery_extend,
 )
 from catalog.services.reviews import review_create, review_delete, review_update
+from shop.admin_export import CsvExportMixin
+from shop.admin_fields import ListOfLinesField
 from shop.errors import DomainError
 from shop.media import images_store, media_delete_on_commit, media_discard
 from shop.slugs import slug_unique
@@ -104,6 +107,9 @@ class ProductAdminForm(forms.ModelForm):
         label="Upload images",
         help_text="Added to the gallery; the first becomes the cover when the product has none.",
     )
+    sizes = ListOfLinesField(help_text="One size per line.")
+    colors = ListOfLinesField(help_text="One colour per line.")
+    materials = ListOfLinesField(help_text="One material per line.")
     # Set by ProductAdmin.get_form when storing this request's files was refused.
     upload_error: str | None = None
 
@@ -117,7 +123,8 @@ class ProductAdminForm(forms.ModelForm):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(CsvExportMixin, admin.ModelAdmin):
+    resource_classes = [ProductResource]
     form = ProductAdminForm
     list_display = [
         "name",

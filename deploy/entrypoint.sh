@@ -7,4 +7,9 @@ if [ "${MIGRATE_ON_START:-0}" = "1" ]; then
     python manage.py migrate --noinput
     python manage.py ensure_admin
 fi
+# Gunicorn's workers share their Prometheus metrics through files here; a fresh start begins at zero.
+if [ -n "${PROMETHEUS_MULTIPROC_DIR:-}" ]; then
+    rm -rf "$PROMETHEUS_MULTIPROC_DIR"
+    mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
+fi
 exec "$@"

@@ -1,4 +1,10 @@
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import path
+from django.views.decorators.http import require_POST
 
 # Registers the quote and product request admins, which live with the rest of their stack.
 import orders.inquiries.admin  # noqa: F401
@@ -10,8 +16,11 @@ from orders.models import (
     OrderItem,
     OrderStatus,
 )
+from orders.resources import OrderResource
 from orders.services.events import order_note_add
-from orders.services.orders import order_status_change
+from orders.services.orders import ORDER_TRANSITIONS, order_status_change
+from payments.models import Payment
+from shop.admin_export import CsvExportMixin
 from shop.errors import DomainError
 
 
@@ -38,6 +47,25 @@ class OrderItemInline(admin.TabularInline):
         return super().get_queryset(request).select_related("product")
 
     def has_add_permission(self, request, obj=None):
+        return False
+
+
+class PaymentInline(admin.TabularInline):
+    """Money received for the order: recorded through the API (which keeps amount_paid right), read here."""
+
+    model = Payment
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "amount", "method", "reference", "created_by"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("created_by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 
@@ -78,7 +106,10 @@ def _status_action(status: str):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(CsvExportMixin, admin.ModelAdmin):
+    resource_classes = [OrderResource]
+    # Adds the status form ("Move to ...") above the fields.
+    change_form_template = "admin/orders/order/change_form.html"
     list_display = [
         "id",
         "user",
@@ -90,11 +121,12 @@ class OrderAdmin(admin.ModelAdmin):
         "tracking_number",
         "created_at",
     ]
-    list_filter = ["status", "created_at", "shipping_country"]
+    # No country filter: it listed every country in the world. The search takes a country code.
+    list_filter = ["status", "created_at"]
     list_select_related = ["user"]
-    search_fields = ["=id", "user__email", "tracking_number", "shipping_full_name"]
+    search_fields = ["=id", "user__email", "tracking_number", "shipping_full_name", "=shipping_country"]
     date_hierarchy = "created_at"
-    inlines = [OrderItemInline, OrderEventInline]
+    inlines = [OrderItemInline, PaymentInline, OrderEventInline]
     raw_id_fields = ["user"]
     # Money, status and items change only through the services (state machine, stock);
     # staff edit here what carries no rule: tracking number and shipping address.
@@ -117,6 +149,38 @@ class OrderAdmin(admin.ModelAdmin):
         ),
     ]
     actions = [_status_action(status) for status in OrderStatus.values if status != OrderStatus.PENDING]
+
+    def get_urls(self):
+        status_view = self.admin_site.admin_view(require_POST(self.status_change_view))
+        return [path("<path:object_id>/status/", status_view, name="orders_order_status"), *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        order = self.get_object(request, unquote(object_id))
+        moves = ORDER_TRANSITIONS.get(order.status, ()) if order else ()
+        context = {"status_moves": [(status, OrderStatus(status).label) for status in moves]}
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), **context})
+
+    def status_change_view(self, request, object_id):
+        """The change page's status form: the same service and transition table as the list's actions."""
+        order = self.get_object(request, unquote(object_id))
+        if order is None:
+            raise Http404
+        if not self.has_change_permission(request, order):
+            raise PermissionDenied
+        status = request.POST.get("status", "")
+        try:
+            moved = order_status_change(order=order, status=status)
+        except DomainError as refused:
+            self.message_user(request, refused.message, messages.ERROR)
+        else:
+            self.message_user(request, f"Order #{moved.pk} is now {moved.get_status_display()}.", messages.SUCCESS)
+        return redirect("admin:orders_order_change", order.pk)
+
+    def save_model(self, request, obj, form, change):
+        # Only the fields staff edited: a whole-row save would write back the status and money read
+        # when the page opened, undoing a payment or a move made meanwhile.
+        if form.changed_data:
+            obj.save(update_fields=[*form.changed_data, "updated_at"])
 
     def has_add_permission(self, request):
         # An order made here would skip stock reservation and price snapshots.

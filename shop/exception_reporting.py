@@ -34,12 +34,14 @@ class ConnectionUrlMaskingFilter(SafeExceptionReporterFilter):
     def get_traceback_frame_variables(self, request, tb_frame):
         masked = self.cleansed_substitute
         return [
-            (name, masked if isinstance(value, str) and _URL_WITH_CREDENTIALS.search(value) else value)
+            (name, masked if isinstance(value, str) and _URL_WITH_CREDENTIALS.search(str(value)) else value)
             for name, value in super().get_traceback_frame_variables(request, tb_frame)
         ]
 
     @staticmethod
     def _is_connection_secret(key, value: str) -> bool:
+        # str(): some apps' settings are lazy objects that pass for str but that `re` refuses (axes).
+        value = str(value)
         if _URL_WITH_CREDENTIALS.search(value):
             return True
         return isinstance(key, str) and bool(_CONNECTION_NAMES.search(key)) and bool(_QUERY_STRING.search(value))

@@ -36,7 +36,8 @@ else:
         )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the shop's site: header from SHOP_NAME, internals out of staff's way.
+    "shop.admin_config.ShopAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -50,6 +51,9 @@ INSTALLED_APPS = [
     "django_countries",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "import_export",
+    "django_prometheus",
     "shop",
     "accounts",
     "catalog",
@@ -62,6 +66,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Prometheus's request timer and counters (django-prometheus) around everything else.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     # Outermost, so every answer is timed and logged, redirects and 413s included.
     "shop.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -75,6 +81,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+    "shop.metrics.ThrottleCountMiddleware",
+    # Last, as django-axes requires: it turns an admin sign-in lockout into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "shop.urls"
@@ -221,6 +231,41 @@ REFRESH_COOKIE_NAME = "refresh_token"
 REFRESH_COOKIE_PATH = "/api/auth/"
 REFRESH_COOKIE_SECURE = env.bool("REFRESH_COOKIE_SECURE", default=not DEBUG)
 REFRESH_COOKIE_SAMESITE = env("REFRESH_COOKIE_SAMESITE", default="Lax")
+
+# --- Admin -------------------------------------------------------------------
+
+# Where the admin lives (a path with a trailing slash); another than the guessable default
+# keeps the sign-in page out of every scanner's first try.
+ADMIN_URL = env("ADMIN_URL", default="") or "admin/"
+if not ADMIN_URL.endswith("/") or ADMIN_URL.startswith("/") or ADMIN_URL.startswith("api/"):
+    raise ImproperlyConfigured(
+        f'ADMIN_URL is a path such as "staff-7f3a/": no leading slash, a trailing one, not under api/ '
+        f"(got {ADMIN_URL!r})."
+    )
+
+# django-axes counts failed admin sign-ins in the database, so every app server sees the same
+# counts. Only the admin's: the API's sign-in has its own throttle (THROTTLE_LOGIN), and the
+# two never lock each other out.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ONLY_ADMIN_SITE = True
+# Failures allowed per client address and, separately, per account; the last of them and every
+# attempt after it (right password or not) answer 429 until the cool-off has passed.
+AXES_FAILURE_LIMIT = env.int("ADMIN_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("ADMIN_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+# The address as the API throttles see it (NUM_PROXIES aware), and the email as the account has it.
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
+AXES_USERNAME_CALLABLE = "shop.admin_site.login_email"
+AXES_VERBOSE = False
+
+# The changelists' CSV export (django-import-export): staff who may view a list may export it, and
+# a cell that a spreadsheet would run as a formula is neutralised.
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 ADMIN_EMAIL = env("ADMIN_EMAIL", default="")
 ADMIN_PASSWORD = env("ADMIN_PASSWORD", default="")
@@ -373,17 +418,45 @@ USE_TZ = True
 
 # --- Security (production) ----------------------------------------------------
 
+# "HEADER,value" that the TLS-terminating proxy in front sets on requests that came over HTTPS
+# ("HTTP_X_FORWARDED_PROTO,https" behind nginx), so that the HTTPS redirect and secure cookies see
+# the client's scheme. Empty: no header is believed, since a client could send it itself.
+_proxy_ssl_header = env.list("SECURE_PROXY_SSL_HEADER", default=[])
+if _proxy_ssl_header and (len(_proxy_ssl_header) != 2 or not _proxy_ssl_header[0].startswith("HTTP_")):
+    raise ImproperlyConfigured(
+        'SECURE_PROXY_SSL_HEADER is "HTTP_<HEADER>,<value>", such as "HTTP_X_FORWARDED_PROTO,https" '
+        f"(got {','.join(_proxy_ssl_header)!r})."
+    )
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header) or None
+
 if not DEBUG:
-    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
+    # Empty, as in a copied .env.example, means the default: on. (docker compose reads empty as 0.)
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT") if env("SECURE_SSL_REDIRECT", default="") else True
+    SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", default="") or 31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # The health check answers plain HTTP from the load balancer.
-SECURE_REDIRECT_EXEMPT = [r"^health/?$", r"^api/health/?$"]
+SECURE_REDIRECT_EXEMPT = [r"^health/?$", r"^api/health/?$", r"^metrics$"]
+
+# --- Observability -------------------------------------------------------------
+
+# Prometheus scrapes /metrics with "Authorization: Bearer <METRICS_TOKEN>"; staff signed in to the
+# admin may open it too. Empty: staff only.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+
+# Error tracking with sentry-sdk when set; personal data stays out as it does of the JSON logs.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from shop.sentry import sentry_start
+
+    sentry_start(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="") or "production",
+        traces_sample_rate=float(env("SENTRY_TRACES_SAMPLE_RATE", default="") or 0),
+    )
 
 LOG_LEVEL = env("LOG_LEVEL", default="INFO").upper()
 # JSON lines on stderr: one per request from `shop.request` (see shop/middleware.py),

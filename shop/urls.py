@@ -12,6 +12,7 @@ from content import urls as content_urls
 from orders import urls as orders_urls
 from payments import urls as payments_urls
 from shop.jobs import urls as jobs_urls
+from shop.metrics import metrics_view
 from shop.routing import ShopRouter, api_route
 from shop.views import HealthView, RedocView, SchemaView, SwaggerView, api_not_found
 from shop.webhooks import urls as webhooks_urls
@@ -44,8 +45,9 @@ api_urlpatterns = [
 ]
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     api_route("health", HealthView.as_view(), "health"),
+    path("metrics", metrics_view, name="metrics"),
     path("api/", include(api_urlpatterns)),
     *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
 ]

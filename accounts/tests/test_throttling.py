@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
@@ -8,8 +10,8 @@ from rest_framework.test import APIClient, APIRequestFactory
 from accounts.tests.factories import DEFAULT_PASSWORD
 from accounts.throttling import LoginFailureThrottle, login_attempt_release
 
-# Hourly windows in these tests: a fixed window ending mid-test would reset the counters.
-pytestmark = pytest.mark.django_db
+# Hourly windows on a held clock: a fixed window ending mid-test would reset the counters.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 STRONG = "Quiet-Lantern-81"
 
@@ -150,3 +152,14 @@ def test_successful_password_changes_leave_no_slot_taken(customer, customer_clie
     wrong = {"current_password": "Guess-Password-1", "new_password": STRONG}
 
     assert customer_client.post("/api/auth/password", wrong).status_code == 401
+
+
+def test_login_failures_are_forgotten_when_their_window_ends(customer, rates, clock):
+    rates(login="3/hour")
+    for _ in range(3):
+        attempt(customer.email, "wrong-password", "198.51.100.61")
+    assert attempt(customer.email, DEFAULT_PASSWORD, "198.51.100.61").status_code == 429
+
+    clock.shift(timedelta(hours=1))
+
+    assert attempt(customer.email, DEFAULT_PASSWORD, "198.51.100.61").status_code == 200

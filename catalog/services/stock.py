@@ -14,6 +14,7 @@ from django.db.models import F
 
 from catalog.errors import OutOfStock
 from catalog.models import Product
+from shop.metrics import STOCK_CONFLICTS
 
 
 @transaction.atomic
@@ -52,6 +53,7 @@ def stock_release(*, lines: Mapping[int, int]) -> None:
 
 
 def _out_of_stock(product_id: int, wanted: int) -> OutOfStock:
+    STOCK_CONFLICTS.inc()
     product = Product.objects.filter(pk=product_id).values("name", "quantity").first()
     if product is None:
         return OutOfStock(f"Product {product_id} no longer exists.", field="items", extra={"product_id": product_id})

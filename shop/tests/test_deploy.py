@@ -159,7 +159,7 @@ def test_compose_runs_a_worker_and_one_beat_from_the_app_image_without_migrating
 
 def test_compose_sets_only_variables_the_app_reads():
     app = _compose()["services"]["app"]["environment"]
-    read_elsewhere = {"MIGRATE_ON_START", "FORWARDED_ALLOW_IPS", "WEB_CONCURRENCY"}
+    read_elsewhere = {"MIGRATE_ON_START", "FORWARDED_ALLOW_IPS", "WEB_CONCURRENCY", "PROMETHEUS_MULTIPROC_DIR"}
 
     assert set(app) - read_elsewhere <= _settings_variables()
 

@@ -14,6 +14,7 @@ every flow runs through the replica router (shop/db_routers.py).
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -121,9 +122,11 @@ def _server_env(*, redis_url: str) -> dict[str, str]:
         REDIS_URL=redis_url,
         # No grace for a replayed refresh token: a server's clock can't be moved past the window.
         JWT_REFRESH_REUSE_SECONDS="0",
-        # One proxy in front: the client's address is the last X-Forwarded-For entry.
+        # One proxy in front: the client's address is the last X-Forwarded-For entry, its scheme X-Forwarded-Proto.
         NUM_PROXIES="1",
+        SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO,https",
         THROTTLE_LOGIN=f"{LOGIN_LIMIT}/min",
+        ADMIN_LOGIN_FAILURE_LIMIT=str(LOGIN_LIMIT),
         LOG_LEVEL="WARNING",
     )
     return env
@@ -178,6 +181,17 @@ def servers(django_db_setup, django_db_blocker, tmp_path_factory):
     redis_url = urllib.parse.urlunsplit(urllib.parse.urlsplit(REDIS_URL)._replace(path=f"/{number}"))
     env = _server_env(redis_url=redis_url)
     log_dir = tmp_path_factory.mktemp("gunicorn")
+    # The production static storage serves the admin's pages only from collected, hashed files,
+    # as the image build leaves them.
+    collected = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert collected.returncode == 0, collected.stderr
     started: list[Server] = []
     try:
         started += [_start("A", env, log_dir), _start("B", env, log_dir)]
@@ -336,3 +350,49 @@ def test_concurrent_login_guesses_for_one_email_through_both_servers_get_no_more
         thread.join(timeout=60)
 
     assert Counter(results) == {401: LOGIN_LIMIT, 429: guesses - LOGIN_LIMIT}
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def admin_sign_in(server: Server, email: str, password: str, *, client_ip: str) -> int:
+    """The admin's sign-in form, fetched and posted as a browser does (CSRF cookie and token, Referer)."""
+    login_url = f"{server.url}/admin/login/"
+    headers = {"X-Forwarded-Proto": "https", "X-Forwarded-For": client_ip}
+    with urllib.request.urlopen(urllib.request.Request(login_url, headers=headers), timeout=30) as form:
+        page = form.read().decode()
+        cookie = next(value for value in form.headers.get_all("Set-Cookie") if value.startswith("csrftoken="))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+    body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": email, "password": password})
+    headers |= {
+        "Cookie": cookie.split(";")[0],
+        # HTTPS as the proxy says: Django's CSRF check wants a same-origin Referer then.
+        "Referer": login_url.replace("http://", "https://"),
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+    request = urllib.request.Request(login_url, data=body.encode(), method="POST", headers=headers)
+    try:
+        with urllib.request.build_opener(_NoRedirects).open(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+@pytest.mark.django_db(transaction=True)
+def test_admin_sign_in_failures_alternating_between_servers_are_counted_together(servers):
+    user = _user_the_servers_can_check(is_staff=True)
+
+    statuses = [
+        admin_sign_in(servers[n % 2], user.email, "wrong-password", client_ip="198.51.100.40")
+        for n in range(LOGIN_LIMIT)
+    ]
+
+    # The failure that reaches the limit is refused already; then the right password is, on either server.
+    assert statuses == [200] * (LOGIN_LIMIT - 1) + [429]
+    for server in servers:
+        assert admin_sign_in(server, user.email, PASSWORD, client_ip="198.51.100.40") == 429
+    # The API's sign-in keeps its own count.
+    status, _ = call(servers[0], "POST", "/api/auth/login", {"email": user.email, "password": PASSWORD})
+    assert status == 200

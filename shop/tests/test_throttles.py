@@ -8,8 +8,8 @@ from conftest import SHIPPING, client_for
 from orders.models import Order
 from orders.tests.factories import CartFactory, CartItemFactory
 
-# Hourly windows: a minute window ending mid-test would reset the counters.
-pytestmark = pytest.mark.django_db
+# Hourly windows on a held clock: a window ending mid-test would reset the counters.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 def place_order(client, product):
