@@ -18,13 +18,6 @@ from payments.tests.factories import PaymentFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(superuser):
-    client = Client()
-    client.force_login(superuser)
-    return client
-
-
 def change_page(order) -> str:
     return reverse("admin:orders_order_change", args=[order.pk])
 

@@ -17,13 +17,6 @@ from orders.tests.factories import OrderFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(superuser):
-    client = Client()
-    client.force_login(superuser)
-    return client
-
-
 def export_csv(client: Client, changelist: str, query: str = "") -> list[dict]:
     """The export page reached from the changelist's button, submitted with every column ticked."""
     export_url = reverse(changelist).removesuffix("/") + "/export/" + query

@@ -2,7 +2,6 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.messages import get_messages
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,13 +13,6 @@ from shop.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoin
 from shop.webhooks.tests.factories import WebhookEndpointFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(superuser):
-    client = Client()
-    client.force_login(superuser)
-    return client
 
 
 @pytest.fixture
