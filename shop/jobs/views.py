@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 
+from catalog.services.product_export import XLSX_CONTENT_TYPE
 from shop.jobs import selectors
 from shop.jobs.errors import JobFileNotReady
 from shop.jobs.models import Job
@@ -24,7 +25,8 @@ class JobViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         return selectors.job_list_for_user(user=self.request.user)
 
     @extend_schema(
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        # The only files jobs write today are the catalog exports.
+        responses={(200, "text/csv"): OpenApiTypes.BINARY, (200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY},
         description="The file a succeeded export wrote; 404 job_file_not_ready before that.",
     )
     @action(detail=True, url_path="file")
