@@ -20,7 +20,8 @@ def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_
     from django.conf import settings
 
     database = settings.DATABASES["default"]
-    needs_a_file = any("celery_worker" in item.fixturenames for item in request.session.items)
+    worker_fixtures = {"celery_worker", "celery_broker"}
+    needs_a_file = any(worker_fixtures & set(item.fixturenames) for item in request.session.items)
     if database["ENGINE"] == "django.db.backends.sqlite3" and needs_a_file:
         directory = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gettempdir())
         database.setdefault("TEST", {})["NAME"] = str(directory / f"test-shop-{os.getpid()}.sqlite3")

@@ -1,6 +1,6 @@
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -21,7 +21,11 @@ from shop.webhooks.services import (
 )
 
 
-class WebhookEndpointViewSet(viewsets.GenericViewSet):
+@extend_schema_view(
+    list=extend_schema(summary="Webhook endpoints"),
+    retrieve=extend_schema(summary="One webhook endpoint"),
+)
+class WebhookEndpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Webhook endpoints, their delivery log and redelivery: superusers only."""
 
     permission_classes = [IsSuperuser]
@@ -30,11 +34,6 @@ class WebhookEndpointViewSet(viewsets.GenericViewSet):
 
     def get_queryset(self):
         return webhook_endpoint_list()
-
-    @extend_schema(summary="Webhook endpoints")
-    def list(self, request):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(WebhookEndpointOutputSerializer(page, many=True).data)
 
     @extend_schema(
         request=WebhookEndpointInputSerializer,
@@ -46,10 +45,6 @@ class WebhookEndpointViewSet(viewsets.GenericViewSet):
         data.is_valid(raise_exception=True)
         endpoint = webhook_endpoint_create(**data.validated_data, actor=request.user)
         return Response(WebhookEndpointCreatedSerializer(endpoint).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(summary="One webhook endpoint")
-    def retrieve(self, request, pk=None):
-        return Response(WebhookEndpointOutputSerializer(self.get_object()).data)
 
     @extend_schema(
         request=WebhookEndpointInputSerializer(partial=True),
