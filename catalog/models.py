@@ -45,6 +45,8 @@ class Product(models.Model):
         max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
     )
     currency = models.CharField(max_length=3, default=default_currency)
+    # The sum of the active variants' stock, kept by catalog/services/stock.py in the same
+    # transaction as the variant rows: lists filter and sort on stock without joining variants.
     quantity = models.PositiveIntegerField(default=0)
     categories = models.ManyToManyField(Category, related_name="products", blank=True)
     image_cover = models.CharField(max_length=500, blank=True)
@@ -86,6 +88,51 @@ class Product(models.Model):
     @property
     def in_stock(self) -> bool:
         return self.quantity > 0
+
+
+class ProductVariant(models.Model):
+    """One sellable version of a product (a size and/or colour) with its own stock and SKU.
+
+    A product with no options has a single default variant (size and colour empty) holding its
+    stock, so clients that know nothing of variants keep working.
+    """
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
+    # NULL rather than "" so that many variants may have no SKU under the unique index.
+    sku = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    size = models.CharField(max_length=OPTION_MAX_LENGTH, blank=True, default="")
+    color = models.CharField(max_length=OPTION_MAX_LENGTH, blank=True, default="")
+    # NULL: sold at the product's price.
+    price = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
+    )
+    quantity = models.PositiveIntegerField(default=0)
+    # Variants named by orders are deactivated rather than deleted, so order lines keep them.
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=0), name="variant_quantity_not_negative"),
+            models.CheckConstraint(
+                condition=Q(price__gte=0) | Q(price__isnull=True), name="variant_price_not_negative"
+            ),
+        ]
+        indexes = [models.Index(fields=["product", "is_active"], name="variant_product_active")]
+
+    def __str__(self):
+        options = " / ".join(option for option in (self.size, self.color) if option)
+        return f"{self.product_id} {options or 'default'}"
+
+    @property
+    def in_stock(self) -> bool:
+        return self.quantity > 0
+
+    @property
+    def is_default(self) -> bool:
+        return not self.size and not self.color
 
 
 class ProductImage(models.Model):

@@ -7,7 +7,7 @@ from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from catalog.models import Category, Offer, Product, ProductImage, Review
+from catalog.models import Category, Offer, Product, ProductImage, ProductVariant, Review
 from catalog.search import products_matching_all, products_matching_any
 from orders.models import PAID_OR_LATER, OrderItem
 from shop.errors import InvalidInput
@@ -69,13 +69,14 @@ def product_discounts_now(*, product_ids) -> dict[int, Decimal]:
 
 
 def product_queryset(*, include_disabled: bool = False) -> QuerySet[Product]:
-    """Products as the API renders them: best discount annotated, categories and images prefetched.
+    """Products as the API renders them: best discount annotated, categories, images and active variants prefetched.
 
     A page of any size costs one query for the rows plus one per prefetch.
     """
     products = Product.objects.annotate(discount_percentage=best_discount_subquery()).prefetch_related(
         Prefetch("categories", queryset=Category.objects.only("id", "name", "slug")),
         Prefetch("images", queryset=ProductImage.objects.only("id", "product_id", "url", "position")),
+        Prefetch("variants", queryset=ProductVariant.objects.filter(is_active=True), to_attr="active_variants"),
     )
     if not include_disabled:
         products = products.filter(is_disabled=False)

@@ -73,6 +73,31 @@ class CategoryOptionSerializer(serializers.Serializer):
 # --- Products ---------------------------------------------------------------------
 
 
+class VariantOutputSerializer(serializers.Serializer):
+    """A variant as the storefront shows it.
+
+    `final_price` reads the best discount that `catalog.selectors.product_queryset` annotates on
+    `variant.product` (filled in by the prefetch, so no query per variant).
+    """
+
+    id = serializers.IntegerField()
+    product_id = serializers.IntegerField()
+    sku = serializers.CharField(allow_null=True)
+    size = serializers.CharField()
+    color = serializers.CharField()
+    price = MoneyField(allow_null=True, help_text="Null: sold at the product's price.")
+    final_price = serializers.SerializerMethodField()
+    quantity = serializers.IntegerField()
+    in_stock = serializers.BooleanField()
+    is_active = serializers.BooleanField()
+
+    @extend_schema_field(MoneyField())
+    def get_final_price(self, variant) -> str:
+        product = variant.product
+        price = product.price if variant.price is None else variant.price
+        return str(final_price(price, product.discount_percentage))
+
+
 class ProductOutputSerializer(serializers.Serializer):
     """A product as the storefront shows it; `cost_price` only for staff.
 
@@ -106,6 +131,7 @@ class ProductOutputSerializer(serializers.Serializer):
     final_price = serializers.SerializerMethodField()
     rating_average = serializers.DecimalField(max_digits=3, decimal_places=2, coerce_to_string=True, allow_null=True)
     rating_count = serializers.IntegerField()
+    variants = VariantOutputSerializer(many=True, source="active_variants", help_text="Active variants.")
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 

@@ -5,7 +5,7 @@ import factory
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from catalog.models import Category, Offer, Product, ProductImage, Review
+from catalog.models import Category, Offer, Product, ProductImage, ProductVariant, Review
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):
@@ -31,6 +31,20 @@ class ProductFactory(factory.django.DjangoModelFactory):
     def categories(self, create, extracted, **kwargs):
         if create and extracted:
             self.categories.set(extracted)
+
+    @factory.post_generation
+    def default_variant(self, create, extracted, **kwargs):
+        # As the product services do: a product holds its stock in its default variant.
+        if create:
+            ProductVariant.objects.create(product=self, quantity=self.quantity)
+
+
+class ProductVariantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProductVariant
+
+    product = factory.SubFactory(ProductFactory)
+    quantity = 5
 
 
 class ProductImageFactory(factory.django.DjangoModelFactory):

@@ -40,6 +40,7 @@ PRODUCT_KEYS = {
     "final_price",
     "rating_average",
     "rating_count",
+    "variants",
     "created_at",
     "updated_at",
 }
@@ -68,6 +69,21 @@ def test_list_is_paginated_with_contract_keys_and_no_cost_for_anonymous(api_clie
     assert item["images"] == ["/media/chair.png"]
     assert item["price"] == "20.00" and item["final_price"] == "20.00"
     assert item["discount_percentage"] is None
+    variant = product.variants.get()
+    assert item["variants"] == [
+        {
+            "id": variant.pk,
+            "product_id": product.pk,
+            "sku": None,
+            "size": "",
+            "color": "",
+            "price": None,
+            "final_price": "20.00",
+            "quantity": 10,
+            "in_stock": True,
+            "is_active": True,
+        }
+    ]
     assert item["in_stock"] is True
 
 
@@ -218,8 +234,8 @@ def test_list_query_count_does_not_grow_with_page_size(request, django_assert_nu
     for product in ProductFactory.create_batch(100, categories=categories):
         ProductImageFactory(product=product)
         OfferFactory(product=product)
-    # Anonymous: count, page, categories, images; staff add the user lookup.
-    expected = 4 if client_name == "api_client" else 5
+    # Anonymous: count, page, categories, images, variants; staff add the user lookup.
+    expected = 5 if client_name == "api_client" else 6
 
     with django_assert_num_queries(expected):
         small = client.get("/api/products?limit=5&sort=price_desc&is_trending=false")
@@ -264,7 +280,8 @@ def test_detail_query_count_is_fixed(api_client, django_assert_num_queries):
     product = ProductFactory(categories=CategoryFactory.create_batch(3))
     ProductImageFactory.create_batch(3, product=product)
 
-    with django_assert_num_queries(3):
+    # The product, its categories, images and variants.
+    with django_assert_num_queries(4):
         api_client.get(f"/api/products/{product.pk}")
 
 
