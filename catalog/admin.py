@@ -13,17 +13,20 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from catalog.models import Category, Offer, Product, ProductImage, ProductVariant, Review
-from catalog.product_fields import PRODUCT_FIELDS
+from catalog.product_fields import PRODUCT_COLUMNS, PRODUCT_FIELDS
 from catalog.resources import ProductResource
 from catalog.selectors import offer_active_q
 from catalog.services.products import (
     PRODUCT_IMAGE_FOLDER,
+    product_create,
     product_delete,
     product_event_record,
     product_gallery_extend,
+    product_update,
 )
 from catalog.services.reviews import review_create, review_delete, review_update
 from catalog.services.stock import variant_stock_adjust
+from catalog.services.variants import variant_create, variant_delete, variant_update
 from shop.admin_export import CsvExportMixin
 from shop.admin_fields import ListOfLinesField
 from shop.errors import DomainError
@@ -222,16 +225,24 @@ class ImageUploadsField(forms.FileField):
         return [super(ImageUploadsField, self).clean(file, initial) for file in files]
 
 
-class VariantInlineForm(ShownValuesForm):
-    quantity = forms.IntegerField(min_value=0, initial=0, label="stock")
+VARIANT_INLINE_FIELDS = ["sku", "size", "color", "price", "quantity", "is_active"]
 
+
+class VariantForm(ShownValuesForm):
     class Meta:
         model = ProductVariant
-        fields = ["sku", "size", "color", "price", "quantity"]
+        fields = [name for name in VARIANT_INLINE_FIELDS if name != "quantity"]
 
     def clean_sku(self):
         # NULL, not "": many variants may have no SKU under the unique index.
         return self.cleaned_data["sku"] or None
+
+
+class VariantInlineForm(VariantForm):
+    quantity = forms.IntegerField(min_value=0, initial=0, label="stock")
+
+    class Meta(VariantForm.Meta):
+        fields = VARIANT_INLINE_FIELDS
 
     def stock_variant(self) -> tuple[int, int]:
         return self.instance.pk, ProductVariant.objects.values_list("quantity", flat=True).get(pk=self.instance.pk)
@@ -250,21 +261,16 @@ class VariantInline(admin.TabularInline):
     model = ProductVariant
     form = VariantInlineForm
     extra = 0
-    fields = ["sku", "size", "color", "price", "quantity", "is_active", "stock_adjust"]
-    readonly_fields = ["is_active", "stock_adjust"]
-    can_delete = False
+    fields = [*VARIANT_INLINE_FIELDS, "stock_adjust"]
+    readonly_fields = ["stock_adjust"]
 
     @admin.display(description="log a delivery, breakage...")
     def stock_adjust(self, variant):
         return _stock_adjust_link(variant)
 
 
-def _new_variant_stock(request, variant: ProductVariant, stock: int) -> None:
-    """A variant created empty receives its first units through the service, which keeps the product's total."""
-    if stock:
-        variant_stock_adjust(
-            variant_id=variant.pk, quantity=stock, expected_quantity=0, reason=STOCK_REASON, actor=request.user
-        )
+def _has_saved(formset) -> bool:
+    return bool(formset.new_objects or formset.changed_objects or formset.deleted_objects)
 
 
 class ProductStockForm(ShownValuesForm):
@@ -361,22 +367,36 @@ class ProductAdmin(CsvExportMixin, admin.ModelAdmin):
             media_discard(stored=request.product_uploads)
 
     def save_model(self, request, obj, form, change):
-        columns = form.changed_columns()
-        if not obj.slug:
-            obj.slug = slug_unique(model=Product, name=obj.name, exclude_pk=obj.pk)
-            columns.append("slug")
-        if obj.sku == "":
-            obj.sku = None
-        if not change:
-            # The new product's stock arrives in save_related, in its variants, through the stock service.
-            request.product_stock = obj.quantity
-            obj.quantity = 0
-            obj.save()
+        """Through the product services: a new product with its default variant holding the form's
+        stock; a stored one with only the fields the person changed (stock through the stock service)."""
+        if change:
+            data = {name: form.cleaned_data[name] for name in form.changed_columns()}
+        else:
+            data = {name: form.cleaned_data[name] for name in PRODUCT_COLUMNS if name in form.cleaned_data}
+        if "categories" in form.changed_data:
+            data["category_ids"] = [category.pk for category in form.cleaned_data["categories"]]
+        if "slug" in data and not data["slug"]:
+            data["slug"] = slug_unique(model=Product, name=form.cleaned_data["name"], exclude_pk=obj.pk)
+        try:
+            if not change:
+                data["quantity"] = form.cleaned_data.get("quantity") or 0
+                created = product_create(data=data)
+                obj.pk, obj.slug, obj.sku, obj._state.adding = created.pk, created.slug, created.sku, False
+            elif data:
+                # A fresh row: `obj` already holds the posted values, which the service compares against.
+                product_update(product=Product.objects.get(pk=obj.pk), data=data)
+            request.product_event_recorded = change is False or bool(data)
+        except DomainError as error:
+            self._refuse(request, error)
             return
-        if columns:
-            obj.save(update_fields=[*dict.fromkeys(columns), "updated_at"])
-        if not _stock_save(self, request, form):
-            request.stock_refused = True
+        if change and not _stock_save(self, request, form):
+            request.save_refused = True
+
+    def _refuse(self, request, error: DomainError) -> None:
+        # The admin's own transaction: nothing of this submit stays.
+        transaction.set_rollback(True)
+        self.message_user(request, f"Nothing was saved: {error.message}", messages.ERROR)
+        request.save_refused = True
 
     def save_formset(self, request, form, formset, change):
         if formset.model is ProductVariant:
@@ -388,57 +408,52 @@ class ProductAdmin(CsvExportMixin, admin.ModelAdmin):
                 media_delete_on_commit(public_id=image.public_id)
 
     def _variants_save(self, request, product: Product, formset) -> None:
-        """Changed columns only; a new variant starts empty and receives its stock through the service."""
+        """Each changed row through the variant services: changed fields only, stock as `_stock_save`."""
         # What formset.save() would note, for the admin's change message.
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-        for variant_form in formset.forms:
-            if not variant_form.has_changed():
-                continue
-            variant = variant_form.instance
-            if variant.pk is None:
-                stock, variant.quantity, variant.product = variant.quantity, 0, product
-                variant.save()
-                formset.new_objects.append(variant)
-                _new_variant_stock(request, variant, stock)
-                continue
-            columns = variant_form.changed_columns()
-            formset.changed_objects.append((variant, variant_form.changed_data))
-            if columns:
-                variant.save(update_fields=[*columns, "updated_at"])
-            if not _stock_save(self, request, variant_form):
-                request.stock_refused = True
-                return
+        try:
+            for variant_form in formset.forms:
+                variant = variant_form.instance
+                if variant.pk and variant_form in formset.deleted_forms:
+                    variant_delete(variant=variant)
+                    formset.deleted_objects.append(variant)
+                elif variant.pk is None and variant_form.has_changed():
+                    data = {name: variant_form.cleaned_data.get(name) for name in VARIANT_INLINE_FIELDS}
+                    formset.new_objects.append(variant_create(product=product, data=data, actor=request.user))
+                elif variant.pk and variant_form.has_changed():
+                    data = {name: variant_form.cleaned_data[name] for name in variant_form.changed_columns()}
+                    if data:
+                        variant_update(variant=variant, data=data, actor=request.user)
+                    formset.changed_objects.append((variant, variant_form.changed_data))
+                    if not _stock_save(self, request, variant_form):
+                        request.save_refused = True
+                        return
+        except DomainError as error:
+            self._refuse(request, error)
 
     def save_related(self, request, form, formsets, change):
-        # Categories only when the person changed them: the posted ones may be stale.
-        if "categories" in form.changed_data:
-            form.instance.categories.set(form.cleaned_data["categories"])
+        if getattr(request, "save_refused", False):
+            return
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
-        if not change:
-            self._stock_of_new_product(request, form.instance)
         # The changelist's list_editable saves through here too, without uploads.
         stored = getattr(request, "product_uploads", [])
         if stored:
             product_gallery_extend(product=form.instance, stored=stored)
             request.product_uploads = []
-        # The form's instance holds the posted values, stale ones included: the event tells what is stored.
-        product_event_record(product=Product.objects.get(pk=form.instance.pk), created=not change)
-
-    def _stock_of_new_product(self, request, product: Product) -> None:
-        """A product added without variant rows gets its default variant, holding the form's stock."""
-        stock = getattr(request, "product_stock", 0)
-        if product.variants.exists():
-            if stock:
-                message = "The product's stock field was ignored: the stock is the variants' rows."
-                self.message_user(request, message, messages.WARNING)
-            return
-        _new_variant_stock(request, ProductVariant.objects.create(product=product), stock)
+        if not getattr(request, "product_event_recorded", False) and (stored or any(map(_has_saved, formsets))):
+            # The form's instance holds the posted values, stale ones included: the event tells what is stored.
+            product_event_record(product=Product.objects.get(pk=form.instance.pk), created=False)
 
     def response_change(self, request, obj):
-        if getattr(request, "stock_refused", False):
+        if getattr(request, "save_refused", False):
             return redirect(request.path)
         return super().response_change(request, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if getattr(request, "save_refused", False):
+            return redirect(request.path)
+        return super().response_add(request, obj, post_url_continue)
 
     def delete_model(self, request, obj):
         product_delete(product=obj)
@@ -469,14 +484,14 @@ class StockAdjustForm(forms.Form):
 class ProductVariantAdmin(admin.ModelAdmin):
     """Variants are added on their product's page; here staff find low stock and log adjustments."""
 
-    form = VariantInlineForm
+    form = VariantForm
     list_display = ["__str__", "product", "sku", "size", "color", "price", "quantity", "is_active", "stock_adjust"]
     list_filter = [VariantStockFilter, "is_active"]
     search_fields = ["product__name", "product__sku", "sku"]
     list_select_related = ["product"]
     ordering = ["product_id", "id"]
     fields = ["product", "sku", "size", "color", "price", "quantity", "is_active", "stock_adjust"]
-    readonly_fields = ["product", "quantity", "is_active", "stock_adjust"]
+    readonly_fields = ["product", "quantity", "stock_adjust"]
     list_per_page = 100
 
     @admin.display(description="stock")
@@ -486,13 +501,26 @@ class ProductVariantAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def delete_model(self, request, obj):
+        # Deactivated, not deleted, when orders name it; the product's stock follows.
+        try:
+            variant_delete(variant=obj)
+        except DomainError as error:
+            self.message_user(request, error.message, messages.ERROR)
+
+    def delete_queryset(self, request, queryset):
+        for variant in queryset.order_by("pk"):
+            self.delete_model(request, variant)
 
     def save_model(self, request, obj, form, change):
-        columns = form.changed_columns()
-        if columns:
-            obj.save(update_fields=[*columns, "updated_at"])
+        data = {name: form.cleaned_data[name] for name in form.changed_columns()}
+        if not data:
+            return
+        try:
+            variant_update(variant=obj, data=data, actor=request.user)
+        except DomainError as error:
+            transaction.set_rollback(True)
+            self.message_user(request, f"Nothing was saved: {error.message}", messages.ERROR)
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.stock_adjust_view)

@@ -42,6 +42,7 @@ from catalog.services.product_import_rows import (
 )
 from catalog.services.products import products_events_record
 from catalog.services.stock import variant_stock_adjust
+from catalog.services.variants import variant_create, variant_update
 from shop.errors import DomainError, InvalidInput
 from shop.media import media_delete_on_commit
 from shop.slugs import slug_base, slug_free
@@ -49,7 +50,7 @@ from shop.slugs import slug_base, slug_free
 DEFAULT_BATCH_SIZE = 2000
 CATEGORY_SLUG_MAX_LENGTH = Category._meta.get_field("slug").max_length
 STOCK_REASON = "import"
-_VARIANT_UPDATE_FIELDS = ["sku", "size", "color", "price", "updated_at"]
+_VARIANT_OPTION_LISTS = ("sizes", "colors")
 
 
 @dataclass
@@ -65,10 +66,10 @@ class _BatchPlan:
     reimage: list[tuple[Row, int]] = field(default_factory=list)
     # The images the matched products have now: `_images_write` keeps the stored files of kept URLs.
     stored_images: dict[int, list[ProductImage]] = field(default_factory=dict)
-    # Stored variants with changed sku, options or price, already set on them.
-    changed_variants: list[ProductVariant] = field(default_factory=list)
-    # (product id, its variant rows) that stored products gain.
-    new_variants: list[tuple[int, list[VariantRow]]] = field(default_factory=list)
+    # (variant row, stored variant, its changed fields) for the variant service.
+    changed_variants: list[tuple[VariantRow, ProductVariant, dict]] = field(default_factory=list)
+    # (stored product, its variant rows) that it gains.
+    new_variants: list[tuple[Product, list[VariantRow]]] = field(default_factory=list)
     # (file line, column, variant id, counted stock) for the stock service: with set_stock only.
     stock_counts: list[tuple[int, str, int, int]] = field(default_factory=list)
     # Products whose stock or variants the batch changes, beyond their own fields.
@@ -108,7 +109,12 @@ class _Importer:
         self.variant_file = has_variant_columns(columns)
         self.stock_column = "variant_quantity" if self.variant_file else "quantity"
         self.variant_sku_lines: dict[str, int] = {}
-        self.update_fields = [name for name in ROW_VALUE_FIELDS if name in self.columns]
+        # With variant columns a stored product's sizes and colours are its variants' options, which the
+        # variant service keeps: the file's lists would write back what the batch's variant changes replaced.
+        self.skipped_fields = _VARIANT_OPTION_LISTS if self.variant_file else ()
+        self.update_fields = [
+            name for name in ROW_VALUE_FIELDS if name in self.columns and name not in self.skipped_fields
+        ]
         self.categories: dict[str, int] = {}
         self.category_slugs: set[str] = set()
         if "category" in self.columns:
@@ -355,8 +361,9 @@ class _Importer:
             if variant is None:
                 new.append(variant_row)
                 continue
-            if self._variant_apply(variant_row, variant):
-                plan.changed_variants.append(variant)
+            changes = self._variant_changes(variant_row, variant)
+            if changes:
+                plan.changed_variants.append((variant_row, variant, changes))
                 plan.variant_product_ids.add(product.pk)
             if variant_row.quantity is not None and variant_row.quantity != variant.quantity:
                 if self.set_stock:
@@ -365,22 +372,17 @@ class _Importer:
                 else:
                     plan.stock_left_alone += 1
         if new:
-            plan.new_variants.append((product.pk, new))
+            plan.new_variants.append((product, new))
             plan.variant_product_ids.add(product.pk)
 
-    def _variant_apply(self, variant_row: VariantRow, variant: ProductVariant) -> bool:
+    def _variant_changes(self, variant_row: VariantRow, variant: ProductVariant) -> dict:
         targets = {"size": variant_row.size, "color": variant_row.color}
         # As for products, an empty SKU cell never clears a stored variant SKU.
         if variant_row.sku:
             targets["sku"] = variant_row.sku
         if "variant_price" in self.columns:
             targets["price"] = variant_row.price
-        changed = False
-        for name, value in targets.items():
-            if getattr(variant, name) != value:
-                setattr(variant, name, value)
-                changed = True
-        return changed
+        return {name: value for name, value in targets.items() if getattr(variant, name) != value}
 
     def _rows_match(self, rows: list[Row], plan: "_BatchPlan") -> list[tuple[Row, Product]]:
         """Match each row to its stored product with one query; rows matching none go to `plan.new` with a slug."""
@@ -396,7 +398,7 @@ class _Importer:
             product = self._match(row, by_sku, by_slug)
             if product is None:
                 slug = self._new_slug(row, taken)
-                plan.new.append((row, {**row.values, "slug": slug, "sku": row.sku}))
+                plan.new.append((row, {**row.values, **_variant_options(row), "slug": slug, "sku": row.sku}))
             elif product is not False:
                 matched.append((row, product))
         return matched
@@ -451,7 +453,7 @@ class _Importer:
 
     def _apply(self, row: Row, product: Product) -> bool:
         changed = False
-        targets = dict(row.values)
+        targets = {name: value for name, value in row.values.items() if name not in self.skipped_fields}
         if row.slug:
             targets["slug"] = row.slug
         # An empty SKU cell never clears a stored SKU: the row was matched by slug.
@@ -488,27 +490,26 @@ class _Importer:
         rows_insert(ProductVariant, variants)
 
     def _variants_write(self, plan: "_BatchPlan") -> None:
-        """Stored products' variants: changed ones saved, new ones added, counted stock set (set_stock)."""
-        if plan.changed_variants:
-            now = timezone.now()
-            for variant in plan.changed_variants:
-                variant.updated_at = now
-            ProductVariant.objects.bulk_update(plan.changed_variants, _VARIANT_UPDATE_FIELDS)
-        counts = list(plan.stock_counts)
-        for product_id, variant_rows in plan.new_variants:
-            created = ProductVariant.objects.bulk_create(
-                [ProductVariant(**{**_variant_values(row, product_id), "quantity": 0}) for row in variant_rows]
+        """Stored products' variants through the variant and stock services, one call per change (few,
+        as unchanged rows make none): fields changed, variants added (with the file's stock, the
+        default-variant rule applied), counted stock set (set_stock). A refused one is a row error."""
+        calls = [
+            (row.line, "variant_sku", partial(variant_update, variant=variant, data=changes, actor=self.actor))
+            for row, variant, changes in sorted(plan.changed_variants, key=lambda change: change[1].pk)
+        ]
+        for line, column, variant_id, quantity in sorted(plan.stock_counts, key=itemgetter(2)):
+            count = partial(
+                variant_stock_adjust, variant_id=variant_id, quantity=quantity, reason=STOCK_REASON, actor=self.actor
             )
-            # A new variant starts empty and gets its units through the stock service, which keeps the
-            # product's total: the product row may be selling other variants meanwhile.
-            counts += [
-                (row.line, self.stock_column, variant.pk, row.quantity)
-                for row, variant in zip(variant_rows, created, strict=True)
-                if row.quantity
-            ]
-        for line, column, variant_id, quantity in sorted(counts, key=itemgetter(2)):
+            calls.append((line, column, count))
+        for product, variant_rows in plan.new_variants:
+            for row in variant_rows:
+                data = {"sku": row.sku, "size": row.size, "color": row.color, "price": row.price}
+                data["quantity"] = row.quantity or 0
+                calls.append((row.line, "size", partial(variant_create, product=product, data=data, actor=self.actor)))
+        for line, column, call in calls:
             try:
-                variant_stock_adjust(variant_id=variant_id, quantity=quantity, reason=STOCK_REASON, actor=self.actor)
+                call()
             except DomainError as error:
                 self.report.error_add(line, column, error.message)
 
@@ -605,6 +606,22 @@ def rows_insert(model, rows: list[dict]) -> None:
     sql = f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({names}) VALUES ({placeholders})"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+
+
+def _variant_options(row: Row) -> dict:
+    """A new product's sizes and colours: its variants' distinct options, unless it sells from one default variant
+    (then the file's lists, the seeds' one stock pool), as catalog/services/variants.py keeps them."""
+    if row.variants is None or (len(row.variants) == 1 and not (row.variants[0].size or row.variants[0].color)):
+        return {}
+    options = {}
+    for name, attribute in (("sizes", "size"), ("colors", "color")):
+        seen: dict[str, str] = {}
+        for variant in row.variants:
+            value = getattr(variant, attribute)
+            if value:
+                seen.setdefault(value.casefold(), value)
+        options[name] = list(seen.values())
+    return options
 
 
 def _row_stock(row: Row) -> int:
