@@ -135,6 +135,27 @@ class ProductVariant(models.Model):
         return not self.size and not self.color
 
 
+class StockAdjustment(models.Model):
+    """Why a variant's stock moved outside an order: a count, a delivery, a breakage (staff's log)."""
+
+    variant = models.ForeignKey(ProductVariant, on_delete=models.CASCADE, related_name="stock_adjustments")
+    delta = models.IntegerField()
+    quantity_after = models.PositiveIntegerField()
+    reason = models.CharField(max_length=200, blank=True)
+    # SET_NULL: the log outlives the staff account that acted.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["variant", "-created_at"], name="stock_adjustment_variant")]
+
+    def __str__(self):
+        return f"{self.delta:+d} on variant {self.variant_id}"
+
+
 class ProductImage(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
     url = models.CharField(max_length=500)

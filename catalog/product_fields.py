@@ -33,10 +33,13 @@ PRODUCT_COLUMNS = tuple(name for name in PRODUCT_FIELDS if name not in PRODUCT_R
 
 # Import/export files leave these out: a re-import keeps their stored values.
 _NOT_IN_FILES = ("currency", "dimensions", "weight")
-# A file's columns, in file order; its `category` column holds category names (or slugs).
-FILE_COLUMNS = tuple(
+# The product's columns of a file, in file order; its `category` column holds category names (or slugs).
+_FILE_PRODUCT_FIELDS = tuple(
     "category" if name == "categories" else name for name in PRODUCT_FIELDS if name not in _NOT_IN_FILES
 )
+# One row per variant when a file has any of these; the product's columns are repeated on each.
+FILE_VARIANT_COLUMNS = ("variant_sku", "size", "color", "variant_price", "variant_quantity")
+FILE_COLUMNS = (*_FILE_PRODUCT_FIELDS, *FILE_VARIANT_COLUMNS)
 FILE_RELATION_COLUMNS = ("category", "images")
 # The file columns that are Product columns, in file order.
-FILE_PRODUCT_COLUMNS = tuple(name for name in FILE_COLUMNS if name not in FILE_RELATION_COLUMNS)
+FILE_PRODUCT_COLUMNS = tuple(name for name in _FILE_PRODUCT_FIELDS if name not in FILE_RELATION_COLUMNS)

@@ -321,6 +321,11 @@ class UploadImagesErrorSerializer(serializers.Serializer):
 class ProductImportInputSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="A .csv (UTF-8) or .xlsx file with the import_products columns.")
     dry_run = serializers.BooleanField(default=False, help_text="Check and count everything, write nothing.")
+    set_stock = serializers.BooleanField(
+        default=False,
+        help_text="Take the file's stock counts for existing products and variants too (a stocktake); "
+        "without it their stock is left alone.",
+    )
 
 
 class ProductImportErrorSerializer(serializers.Serializer):
@@ -333,6 +338,10 @@ class ProductImportReportSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField(help_text="Rows identical to the stored product, left alone.")
+    stock_left_alone = serializers.IntegerField(
+        help_text="Stock counts of existing products or variants that differ from the stored stock and were "
+        "not applied (set_stock=false)."
+    )
     errors = ProductImportErrorSerializer(many=True)
     errors_omitted = serializers.IntegerField(help_text="Errors past IMPORT_MAX_ERRORS: counted, not listed.")
     dry_run = serializers.BooleanField()

@@ -27,7 +27,13 @@ def product_export_run(job_id: int) -> None:
 def _import(job: Job, progress: Progress) -> dict:
     with job_storage().open(job.input_name, "rb") as stream:
         report = product_import(
-            file=stream, filename=job.params["filename"], dry_run=job.params["dry_run"], on_progress=progress
+            file=stream,
+            filename=job.params["filename"],
+            dry_run=job.params["dry_run"],
+            # Jobs queued before set_stock existed never set stock.
+            set_stock=job.params.get("set_stock", False),
+            actor=job.created_by,
+            on_progress=progress,
         )
     return report.as_dict()
 

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django_countries.fields import CountryField
 
-from catalog.models import OPTION_MAX_LENGTH, Product, default_currency
+from catalog.models import OPTION_MAX_LENGTH, Product, ProductVariant, default_currency
 
 # The inquiry models live in their own stack but belong to this app: importing them here is what
 # registers them under the `orders` label (and keeps `orders.models.QuoteRequest` a valid path).
@@ -47,6 +47,9 @@ class Cart(models.Model):
 class CartItem(models.Model):
     cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="items")
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    # The stock the line draws on. size/color are the variant's, or the option chosen on a
+    # product that lists sizes/colours over one stock pool (so they stay in the merge key).
+    variant = models.ForeignKey(ProductVariant, on_delete=models.CASCADE, related_name="+")
     quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
     size = models.CharField(max_length=OPTION_MAX_LENGTH, blank=True, default="")
     color = models.CharField(max_length=OPTION_MAX_LENGTH, blank=True, default="")
@@ -55,7 +58,7 @@ class CartItem(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(fields=["cart", "product", "size", "color"], name="cart_item_merge_key"),
+            models.UniqueConstraint(fields=["cart", "variant", "size", "color"], name="cart_item_variant_merge_key"),
             models.CheckConstraint(condition=Q(quantity__gte=1), name="cart_item_quantity_positive"),
         ]
 
@@ -110,6 +113,10 @@ class OrderItem(models.Model):
     # SET_NULL: the line keeps its snapshot when the product is deleted.
     product = models.ForeignKey(Product, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     product_name = models.CharField(max_length=200)
+    # SET_NULL as the product: the line keeps its snapshot of the variant (sku, size, color).
+    # Its stock is given back to this variant when the order is cancelled.
+    variant = models.ForeignKey(ProductVariant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    sku = models.CharField(max_length=64, blank=True, default="")
     unit_price = models.DecimalField(max_digits=12, decimal_places=2)
     discount_percentage = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     # Snapshot of the product's cost when sold, for profit statistics.

@@ -60,11 +60,12 @@ def _cart_amount() -> MoneyField:
 
 class CartItemOutputSerializer(serializers.ModelSerializer):
     product = CartProductSerializer(read_only=True)
+    sku = serializers.CharField(read_only=True, help_text="The variant's SKU, else the product's; may be empty.")
     line_total = _cart_amount()
 
     class Meta:
         model = CartItem
-        fields = ["id", "product", "quantity", "size", "color", "line_total"]
+        fields = ["id", "product", "variant_id", "sku", "quantity", "size", "color", "line_total"]
 
 
 class CartOutputSerializer(serializers.ModelSerializer):
@@ -78,15 +79,26 @@ class CartOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "items", "total", "currency", "item_count"]
 
 
+def _variant_or_product(attrs: dict) -> dict:
+    if attrs.get("product_id") is None and attrs.get("variant_id") is None:
+        raise serializers.ValidationError({"product_id": "Send product_id or variant_id."})
+    return attrs
+
+
 class CartItemInputSerializer(serializers.Serializer):
-    product_id = _id()
+    product_id = _id(required=False, help_text="With size/color; or send variant_id.")
+    variant_id = _id(required=False)
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_LINE_QUANTITY, default=1)
     size = serializers.CharField(max_length=OPTION_MAX_LENGTH, required=False, allow_blank=True, default="")
     color = serializers.CharField(max_length=OPTION_MAX_LENGTH, required=False, allow_blank=True, default="")
 
+    def validate(self, attrs):
+        return _variant_or_product(attrs)
+
 
 class CartItemUpdateInputSerializer(serializers.Serializer):
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_LINE_QUANTITY, required=False)
+    variant_id = _id(required=False, help_text="Another variant of the same product.")
     size = serializers.CharField(max_length=OPTION_MAX_LENGTH, required=False, allow_blank=True)
     color = serializers.CharField(max_length=OPTION_MAX_LENGTH, required=False, allow_blank=True)
 
@@ -121,6 +133,8 @@ class OrderItemOutputSerializer(serializers.ModelSerializer):
             "id",
             "product_id",
             "product_name",
+            "variant_id",
+            "sku",
             "unit_price",
             "discount_percentage",
             "quantity",
@@ -179,7 +193,8 @@ class OrderNoteInputSerializer(serializers.Serializer):
 
 
 class OrderLineInputSerializer(serializers.Serializer):
-    product_id = _id()
+    product_id = _id(required=False, help_text="With size/color; or send variant_id.")
+    variant_id = _id(required=False)
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_LINE_QUANTITY)
     size = serializers.CharField(
         max_length=OPTION_MAX_LENGTH, required=False, allow_blank=True, allow_null=True, default=""
@@ -189,8 +204,14 @@ class OrderLineInputSerializer(serializers.Serializer):
     )
 
     def to_internal_value(self, data):
-        values = super().to_internal_value(data)
-        return OrderLine(values["product_id"], values["quantity"], values["size"] or "", values["color"] or "")
+        values = _variant_or_product(super().to_internal_value(data))
+        return OrderLine(
+            values.get("product_id"),
+            values["quantity"],
+            values["size"] or "",
+            values["color"] or "",
+            values.get("variant_id"),
+        )
 
 
 class OrderInputSerializer(serializers.Serializer):

@@ -43,6 +43,7 @@ class AccountErrorCode(StrEnum):
 
 class CatalogErrorCode(StrEnum):
     OUT_OF_STOCK = "out_of_stock"
+    STOCK_CHANGED = "stock_changed"
     SEARCH_TOO_LONG = "search_too_long"
 
 

@@ -343,6 +343,9 @@ SHOP_NAME = env("SHOP_NAME", default="Demo Shop")
 SHOP_CURRENCY = env("SHOP_CURRENCY", default="USD")
 PRODUCT_MAX_IMAGES = env.int("PRODUCT_MAX_IMAGES", default=4)
 MAX_UPLOAD_MB = env.int("MAX_UPLOAD_MB", default=5)
+# A variant whose stock falls to this many units writes a stock.low webhook event; staff's
+# low-stock filter uses it too.
+LOW_STOCK_THRESHOLD = env.int("LOW_STOCK_THRESHOLD", default=5)
 PRODUCT_IMPORT_MAX_MB = env.int("PRODUCT_IMPORT_MAX_MB", default=20)
 # What an import file may cost once opened (catalog/services/product_import_rows.py): the XLSX
 # zip's parts in all, and how much better than ordinary XML one part may compress (zip bombs).

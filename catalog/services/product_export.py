@@ -1,18 +1,24 @@
 """Product export in the import's own format, so an export re-imports as it is.
 
-Products are read in primary-key order a chunk at a time (keyset pagination, three
+Products are read in primary-key order a chunk at a time (keyset pagination, four
 queries per chunk), which keeps memory flat and lets the CSV stream to the client.
+Each product has one row per active variant, its own columns repeated on each; the
+`quantity` column holds the product's total, for reading (the import takes the
+variants' counts).
 """
 
 import csv
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from catalog.models import Category, Product, ProductImage
-from catalog.product_fields import FILE_COLUMNS, FILE_PRODUCT_COLUMNS
+from catalog.models import Category, Product, ProductImage, ProductVariant
+from catalog.product_fields import FILE_COLUMNS, FILE_PRODUCT_COLUMNS, FILE_VARIANT_COLUMNS
 from catalog.services.product_import_rows import LIST_SEPARATOR, formula_guard
 
 EXPORT_CHUNK_SIZE = 2000
+# The variant columns' fields, in their file order; the columns before them are the product's.
+_VARIANT_FIELDS = ("sku", "size", "color", "price", "quantity")
+_PRODUCT_CELLS = FILE_COLUMNS[: -len(FILE_VARIANT_COLUMNS)]
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -30,8 +36,10 @@ def _cell(value) -> str:
     return str(value)
 
 
-def product_export_rows(*, chunk_size: int = EXPORT_CHUNK_SIZE) -> Iterator[list]:
-    """One row of values per product (disabled ones included), in id order, without the header."""
+def product_export_rows(*, chunk_size: int = EXPORT_CHUNK_SIZE) -> Iterator[tuple[bool, list]]:
+    """(first row of its product?, the row's values): one row per active variant of every product
+    (disabled ones included), in id order, without the header. A product without active variants
+    has one row with empty variant cells."""
     category_names = dict(Category.objects.values_list("id", "name"))
     through = Product.categories.through
     last_id = 0
@@ -54,10 +62,19 @@ def product_export_rows(*, chunk_size: int = EXPORT_CHUNK_SIZE) -> Iterator[list
             .values_list("product_id", "url")
         ):
             images.setdefault(product_id, []).append(url)
+        variants: dict[int, list[tuple]] = {}
+        for product_id, *values in (
+            ProductVariant.objects.filter(product_id__in=ids, is_active=True)
+            .order_by("product_id", "id")
+            .values_list("product_id", *_VARIANT_FIELDS)
+        ):
+            variants.setdefault(product_id, []).append(tuple(values))
         for product in products:
             product["category"] = sorted(categories.get(product["id"], []))
             product["images"] = images.get(product["id"], [])
-            yield [product[column] for column in FILE_COLUMNS]
+            cells = [product[column] for column in _PRODUCT_CELLS]
+            for position, variant in enumerate(variants.get(product["id"]) or [(None,) * len(_VARIANT_FIELDS)]):
+                yield position == 0, [*cells, *variant]
         last_id = ids[-1]
 
 
@@ -72,7 +89,7 @@ def product_export_csv_chunks() -> Iterator[bytes]:
     """The catalog as UTF-8 CSV, one encoded line at a time."""
     writer = csv.writer(_Echo())
     yield writer.writerow(FILE_COLUMNS).encode("utf-8")
-    for row in product_export_rows():
+    for _first, row in product_export_rows():
         yield writer.writerow([_cell(value) for value in row]).encode("utf-8")
 
 
@@ -81,9 +98,9 @@ def product_export_csv(*, stream) -> int:
     writer = csv.writer(stream)
     writer.writerow(FILE_COLUMNS)
     count = 0
-    for row in product_export_rows():
+    for first, row in product_export_rows():
         writer.writerow([_cell(value) for value in row])
-        count += 1
+        count += first
     return count
 
 
@@ -96,9 +113,9 @@ def product_export_xlsx(*, stream: BinaryIO) -> int:
     sheet = workbook.create_sheet("products")
     sheet.append(FILE_COLUMNS)
     count = 0
-    for row in product_export_rows():
+    for first, row in product_export_rows():
         sheet.append([_xlsx_value(sheet, value, WriteOnlyCell) for value in row])
-        count += 1
+        count += first
     workbook.save(stream)
     return count
 

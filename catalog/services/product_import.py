@@ -6,6 +6,13 @@ the stored products the batch touches, one multi-row INSERT per table for new
 products, their category links and images, `bulk_update` for changed products.
 A row identical to what is stored is skipped, so importing the same file twice
 changes nothing the second time.
+
+Stock: products and variants the file creates get the file's counts. Stored stock is
+only moved through the stock service, and only with `set_stock`; otherwise a file
+exported an hour ago would bring back the units sold since (the report counts the
+counts it left alone). A file with variant columns has one row per variant, the rows
+of one product next to each other; without them each row is one product with one
+stock pool, as before variants.
 """
 
 import queue
@@ -21,22 +28,29 @@ from django.db import DatabaseError, connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from catalog.models import Category, Product, ProductImage
+from accounts.models import User
+from catalog.models import Category, Product, ProductImage, ProductVariant
 from catalog.services.product_import_rows import (
     ROW_VALUE_FIELDS,
     ImportReport,
     Row,
     Table,
+    VariantRow,
+    has_variant_columns,
     row_parse,
     table_read,
 )
 from catalog.services.products import products_events_record
-from shop.errors import InvalidInput
+from catalog.services.stock import variant_stock_adjust
+from catalog.services.variants import variant_create, variant_update
+from shop.errors import DomainError, InvalidInput
 from shop.media import media_delete_on_commit
 from shop.slugs import slug_base, slug_free
 
 DEFAULT_BATCH_SIZE = 2000
 CATEGORY_SLUG_MAX_LENGTH = Category._meta.get_field("slug").max_length
+STOCK_REASON = "import"
+_VARIANT_OPTION_LISTS = ("sizes", "colors")
 
 
 @dataclass
@@ -52,21 +66,55 @@ class _BatchPlan:
     reimage: list[tuple[Row, int]] = field(default_factory=list)
     # The images the matched products have now: `_images_write` keeps the stored files of kept URLs.
     stored_images: dict[int, list[ProductImage]] = field(default_factory=dict)
+    # (variant row, stored variant, its changed fields) for the variant service.
+    changed_variants: list[tuple[VariantRow, ProductVariant, dict]] = field(default_factory=list)
+    # (stored product, its variant rows) that it gains.
+    new_variants: list[tuple[Product, list[VariantRow]]] = field(default_factory=list)
+    # (file line, column, variant id, counted stock) for the stock service: with set_stock only.
+    stock_counts: list[tuple[int, str, int, int]] = field(default_factory=list)
+    # Products whose stock or variants the batch changes, beyond their own fields.
+    variant_product_ids: set[int] = field(default_factory=set)
     unchanged: int = 0
+    stock_left_alone: int = 0
 
     @property
     def updated_ids(self) -> set[int]:
-        return {product.pk for product in self.changed} | {pk for _, pk in self.relink} | {pk for _, pk in self.reimage}
+        return (
+            {product.pk for product in self.changed}
+            | {pk for _, pk in self.relink}
+            | {pk for _, pk in self.reimage}
+            | self.variant_product_ids
+        )
+
+
+@dataclass
+class _BatchCounts:
+    created: int
+    updated: int
+    unchanged: int
+    stock_left_alone: int
 
 
 class _Importer:
     """State shared by the batches of one import: categories, and the keys already used in this file."""
 
-    def __init__(self, *, columns: list[str], report: ImportReport, batch_size: int):
+    def __init__(
+        self, *, columns: list[str], report: ImportReport, batch_size: int, set_stock: bool, actor: User | None
+    ):
         self.columns = set(columns)
         self.report = report
         self.batch_size = batch_size
-        self.update_fields = [name for name in ROW_VALUE_FIELDS if name in self.columns]
+        self.set_stock = set_stock
+        self.actor = actor
+        self.variant_file = has_variant_columns(columns)
+        self.stock_column = "variant_quantity" if self.variant_file else "quantity"
+        self.variant_sku_lines: dict[str, int] = {}
+        # With variant columns a stored product's sizes and colours are its variants' options, which the
+        # variant service keeps: the file's lists would write back what the batch's variant changes replaced.
+        self.skipped_fields = _VARIANT_OPTION_LISTS if self.variant_file else ()
+        self.update_fields = [
+            name for name in ROW_VALUE_FIELDS if name in self.columns and name not in self.skipped_fields
+        ]
         self.categories: dict[str, int] = {}
         self.category_slugs: set[str] = set()
         if "category" in self.columns:
@@ -98,8 +146,29 @@ class _Importer:
                 self.sku_lines[row.sku] = row.line
             if key:
                 self.slug_lines[key] = row.line
+            if row.variants is not None:
+                self._variant_duplicates_drop(row)
             kept.append(row)
         return kept
+
+    def _variant_duplicates_drop(self, row: Row) -> None:
+        """Drop the variant rows naming a variant SKU, or the size and colour, of an earlier row."""
+        options: dict[tuple[str, str], int] = {}
+        kept = []
+        for variant in row.variants:
+            key = (variant.size.lower(), variant.color.lower())
+            sku = variant.sku.lower() if variant.sku else None
+            if sku and self.variant_sku_lines.get(sku, variant.line) != variant.line:
+                message = f"Same variant SKU as row {self.variant_sku_lines[sku]}."
+                self.report.error_add(variant.line, "variant_sku", message)
+            elif key in options:
+                self.report.error_add(variant.line, "size", f"Same size and colour as row {options[key]}.")
+            else:
+                options[key] = variant.line
+                if sku:
+                    self.variant_sku_lines[sku] = variant.line
+                kept.append(variant)
+        row.variants = kept
 
     def _category_ids(self, rows: list[Row]) -> None:
         """Create, in one insert, the categories the batch names that do not exist yet."""
@@ -154,7 +223,7 @@ class _Importer:
         self.batch_slugs = []
         try:
             with transaction.atomic():
-                created, updated, unchanged = self._batch_write(rows)
+                counts = self._batch_write(rows)
         except DatabaseError as error:
             # The rolled-back batch may have created categories: forget their ids.
             self.categories, self.category_slugs = categories, category_slugs
@@ -165,22 +234,27 @@ class _Importer:
                 message = f"The database refused this row ({error.__class__.__name__})."
                 self.report.error_add(rows[0].line, None, message)
             return False
-        self.report.created += created
-        self.report.updated += updated
-        self.report.unchanged += unchanged
+        self.report.created += counts.created
+        self.report.updated += counts.updated
+        self.report.unchanged += counts.unchanged
+        self.report.stock_left_alone += counts.stock_left_alone
         return True
 
-    def _batch_write(self, rows: list[Row]) -> tuple[int, int, int]:
-        """(created, updated, unchanged): plan what the batch changes, then write it table by table."""
+    def _batch_write(self, rows: list[Row]) -> _BatchCounts:
+        """Plan what the batch changes, then write it table by table."""
         if "category" in self.columns:
             self._category_ids(rows)
         plan = self._batch_plan(rows)
         created = self._products_insert(plan.new)
+        self._variants_insert(created)
+        # Stock first, as a sale does (variant, then product), so the product UPDATEs below take
+        # their row locks in the same order as a concurrent checkout.
+        self._variants_write(plan)
         self._products_update(plan.changed)
         self._categories_write(created, plan.relink)
         self._images_write(created, plan.reimage, plan.stored_images)
         products_events_record(created_ids=[pk for _, pk in created], updated_ids=plan.updated_ids)
-        return len(plan.new), len(plan.updated_ids), plan.unchanged
+        return _BatchCounts(len(plan.new), len(plan.updated_ids), plan.unchanged, plan.stock_left_alone)
 
     # --- Plan: reads only, three queries at most ---------------------------------
 
@@ -188,9 +262,13 @@ class _Importer:
         """Sort the batch's rows into products to create and stored products to change (or leave alone)."""
         plan = _BatchPlan()
         matched = self._rows_match(rows, plan)
+        stored_variants = self._stored_variants(rows, matched)
+        self._new_variant_skus_check(plan, stored_variants)
         stored_categories = self._stored_category_ids(matched)
         plan.stored_images = self._stored_images(matched)
         for row, product in matched:
+            if not self._stock_plan(row, product, stored_variants, plan):
+                continue
             fields_changed = self._apply(row, product)
             categories_changed = row.category_refs is not None and stored_categories.get(
                 product.pk, set()
@@ -204,9 +282,107 @@ class _Importer:
                 plan.relink.append((row, product.pk))
             if images_changed:
                 plan.reimage.append((row, product.pk))
-            if not (fields_changed or categories_changed or images_changed):
+            if not (fields_changed or categories_changed or images_changed or product.pk in plan.variant_product_ids):
                 plan.unchanged += 1
         return plan
+
+    def _stored_variants(self, rows: list[Row], matched: list[tuple[Row, Product]]) -> list[ProductVariant]:
+        """The matched products' variants and those holding a variant SKU of the batch, in one query.
+
+        None is needed to import a file without variant columns unless it sets stock: the
+        product's stored total tells whether its count differs.
+        """
+        if not self.variant_file and not self.set_stock:
+            return []
+        skus = {variant.sku for row in rows for variant in row.variants or () if variant.sku}
+        product_ids = [product.pk for _, product in matched]
+        if not skus and not product_ids:
+            return []
+        return list(ProductVariant.objects.filter(Q(product_id__in=product_ids) | Q(sku__in=skus)).order_by("pk"))
+
+    def _new_variant_skus_check(self, plan: "_BatchPlan", stored_variants: list[ProductVariant]) -> None:
+        """Drop the variant rows of new products whose variant SKU another product's variant holds."""
+        taken = {variant.sku.lower() for variant in stored_variants if variant.sku}
+        for row, _values in plan.new:
+            if row.variants is None:
+                continue
+            kept = []
+            for variant in row.variants:
+                if variant.sku and variant.sku.lower() in taken:
+                    self.report.error_add(variant.line, "variant_sku", "Already used by a variant of another product.")
+                else:
+                    kept.append(variant)
+            row.variants = kept
+
+    def _stock_plan(
+        self, row: Row, product: Product, stored_variants: list[ProductVariant], plan: "_BatchPlan"
+    ) -> bool:
+        """Plan the variants and stock of a stored product's row; False when the row is refused."""
+        if row.variants is not None:
+            self._variants_plan(row, product, stored_variants, plan)
+            return True
+        if row.stock is None or row.stock == product.quantity:
+            return True
+        if not self.set_stock:
+            plan.stock_left_alone += 1
+            return True
+        pools = [variant for variant in stored_variants if variant.product_id == product.pk and variant.is_active]
+        if len(pools) != 1:
+            message = "This product has several variants: set their stock with the variant columns."
+            self.report.error_add(row.line, "quantity", message)
+            return False
+        plan.stock_counts.append((row.line, "quantity", pools[0].pk, row.stock))
+        plan.variant_product_ids.add(product.pk)
+        return True
+
+    def _variants_plan(
+        self, row: Row, product: Product, stored_variants: list[ProductVariant], plan: "_BatchPlan"
+    ) -> None:
+        """Match each variant row to a stored variant (by variant SKU, else size and colour) or plan a new one."""
+        by_sku = {variant.sku.lower(): variant for variant in stored_variants if variant.sku}
+        by_options = {
+            (variant.size.lower(), variant.color.lower()): variant
+            for variant in stored_variants
+            if variant.product_id == product.pk and variant.is_active
+        }
+        new: list[VariantRow] = []
+        for variant_row in row.variants:
+            options = (variant_row.size.lower(), variant_row.color.lower())
+            variant = by_sku.get(variant_row.sku.lower()) if variant_row.sku else None
+            if variant is not None and variant.product_id != product.pk:
+                self.report.error_add(variant_row.line, "variant_sku", "Already used by a variant of another product.")
+                continue
+            if variant is None:
+                variant = by_options.get(options)
+                if variant is not None and variant_row.sku and variant.sku:
+                    message = f"Matches the variant with SKU {variant.sku}, not {variant_row.sku}."
+                    self.report.error_add(variant_row.line, "variant_sku", message)
+                    continue
+            if variant is None:
+                new.append(variant_row)
+                continue
+            changes = self._variant_changes(variant_row, variant)
+            if changes:
+                plan.changed_variants.append((variant_row, variant, changes))
+                plan.variant_product_ids.add(product.pk)
+            if variant_row.quantity is not None and variant_row.quantity != variant.quantity:
+                if self.set_stock:
+                    plan.stock_counts.append((variant_row.line, "variant_quantity", variant.pk, variant_row.quantity))
+                    plan.variant_product_ids.add(product.pk)
+                else:
+                    plan.stock_left_alone += 1
+        if new:
+            plan.new_variants.append((product, new))
+            plan.variant_product_ids.add(product.pk)
+
+    def _variant_changes(self, variant_row: VariantRow, variant: ProductVariant) -> dict:
+        targets = {"size": variant_row.size, "color": variant_row.color}
+        # As for products, an empty SKU cell never clears a stored variant SKU.
+        if variant_row.sku:
+            targets["sku"] = variant_row.sku
+        if "variant_price" in self.columns:
+            targets["price"] = variant_row.price
+        return {name: value for name, value in targets.items() if getattr(variant, name) != value}
 
     def _rows_match(self, rows: list[Row], plan: "_BatchPlan") -> list[tuple[Row, Product]]:
         """Match each row to its stored product with one query; rows matching none go to `plan.new` with a slug."""
@@ -222,7 +398,7 @@ class _Importer:
             product = self._match(row, by_sku, by_slug)
             if product is None:
                 slug = self._new_slug(row, taken)
-                plan.new.append((row, {**row.values, "slug": slug, "sku": row.sku}))
+                plan.new.append((row, {**row.values, **_variant_options(row), "slug": slug, "sku": row.sku}))
             elif product is not False:
                 matched.append((row, product))
         return matched
@@ -277,7 +453,7 @@ class _Importer:
 
     def _apply(self, row: Row, product: Product) -> bool:
         changed = False
-        targets = dict(row.values)
+        targets = {name: value for name, value in row.values.items() if name not in self.skipped_fields}
         if row.slug:
             targets["slug"] = row.slug
         # An empty SKU cell never clears a stored SKU: the row was matched by slug.
@@ -298,9 +474,44 @@ class _Importer:
         """INSERT the new products; (row, id) for each, read back by their unique slugs."""
         if not new:
             return []
-        rows_insert(Product, [values for _, values in new])
+        # A new product's stock is what its new variants hold; nobody can have sold any of it yet.
+        rows_insert(Product, [{**values, "quantity": _row_stock(row)} for row, values in new])
         ids = dict(Product.objects.filter(slug__in=[values["slug"] for _, values in new]).values_list("slug", "id"))
         return [(row, ids[values["slug"]]) for row, values in new]
+
+    def _variants_insert(self, created: list[tuple[Row, int]]) -> None:
+        """The new products' variants: the file's, or the default variant holding the row's stock."""
+        variants = []
+        for row, product_id in created:
+            if row.variants is None:
+                variants.append({"product_id": product_id, "quantity": row.stock or 0})
+            else:
+                variants += [_variant_values(variant, product_id) for variant in row.variants]
+        rows_insert(ProductVariant, variants)
+
+    def _variants_write(self, plan: "_BatchPlan") -> None:
+        """Stored products' variants through the variant and stock services, one call per change (few,
+        as unchanged rows make none): fields changed, variants added (with the file's stock, the
+        default-variant rule applied), counted stock set (set_stock). A refused one is a row error."""
+        calls = [
+            (row.line, "variant_sku", partial(variant_update, variant=variant, data=changes, actor=self.actor))
+            for row, variant, changes in sorted(plan.changed_variants, key=lambda change: change[1].pk)
+        ]
+        for line, column, variant_id, quantity in sorted(plan.stock_counts, key=itemgetter(2)):
+            count = partial(
+                variant_stock_adjust, variant_id=variant_id, quantity=quantity, reason=STOCK_REASON, actor=self.actor
+            )
+            calls.append((line, column, count))
+        for product, variant_rows in plan.new_variants:
+            for row in variant_rows:
+                data = {"sku": row.sku, "size": row.size, "color": row.color, "price": row.price}
+                data["quantity"] = row.quantity or 0
+                calls.append((row.line, "size", partial(variant_create, product=product, data=data, actor=self.actor)))
+        for line, column, call in calls:
+            try:
+                call()
+            except DomainError as error:
+                self.report.error_add(line, column, error.message)
 
     def _products_update(self, changed: list[Product]) -> None:
         if not changed:
@@ -397,18 +608,71 @@ def rows_insert(model, rows: list[dict]) -> None:
         cursor.executemany(sql, params)
 
 
+def _variant_options(row: Row) -> dict:
+    """A new product's sizes and colours: its variants' distinct options, unless it sells from one default variant
+    (then the file's lists, the seeds' one stock pool), as catalog/services/variants.py keeps them."""
+    if row.variants is None or (len(row.variants) == 1 and not (row.variants[0].size or row.variants[0].color)):
+        return {}
+    options = {}
+    for name, attribute in (("sizes", "size"), ("colors", "color")):
+        seen: dict[str, str] = {}
+        for variant in row.variants:
+            value = getattr(variant, attribute)
+            if value:
+                seen.setdefault(value.casefold(), value)
+        options[name] = list(seen.values())
+    return options
+
+
+def _row_stock(row: Row) -> int:
+    if row.variants is None:
+        return row.stock or 0
+    return sum(variant.quantity or 0 for variant in row.variants)
+
+
+def _variant_values(variant: VariantRow, product_id: int) -> dict:
+    return {
+        "product_id": product_id,
+        "sku": variant.sku,
+        "size": variant.size,
+        "color": variant.color,
+        "price": variant.price,
+        "quantity": variant.quantity or 0,
+    }
+
+
 def _batches_parse(table: Table, report: ImportReport, batch_size: int) -> Iterator[tuple[int, list[Row]]]:
-    """(records read so far, the valid rows among them) every `batch_size` valid rows, and once at the end."""
+    """(records read so far, the valid rows among them) every `batch_size` valid rows, and once at the end.
+
+    In a file with variant columns, consecutive rows of one product (`Row.group_key`) become one
+    row holding all their variants, and a batch never ends inside a product.
+    """
     done = 0
     batch: list[Row] = []
+    group: Row | None = None
     for line, cells in table.records:
         done += 1
         row = row_parse(line, table.columns, cells, report)
-        if row is not None:
+        if row is None:
+            continue
+        if row.variants is None:
             batch.append(row)
+        elif group is not None and row.group_key == group.group_key:
+            if row.product_cells != group.product_cells:
+                message = f"The product's columns differ from row {group.line}; repeat them on each of its rows."
+                report.error_add(line, None, message)
+            else:
+                group.variants += row.variants
+            continue
+        else:
+            if group is not None:
+                batch.append(group)
+            group = row
         if len(batch) >= batch_size:
             yield done, batch
             batch = []
+    if group is not None:
+        batch.append(group)
     yield done, batch
 
 
@@ -462,10 +726,17 @@ def product_import(
     file: BinaryIO,
     filename: str,
     dry_run: bool = False,
+    set_stock: bool = False,
+    actor: User | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     on_progress: Callable[[int, int | None], None] | None = None,
 ) -> ImportReport:
     """Upsert the products of a CSV or XLSX file (by sku, else slug) and report what happened.
+
+    New products and variants get the file's stock. The stock of stored ones is left
+    alone (and counted in `stock_left_alone` where the file's differs) unless
+    `set_stock`: then the file's counts are set through the stock service, logged as
+    adjustments by `actor` with the reason "import".
 
     Each batch of `batch_size` rows is written in its own transaction, so a large file
     does not hold locks for its whole length; with `dry_run` everything runs inside one
@@ -480,7 +751,9 @@ def product_import(
     report = ImportReport(dry_run=dry_run)
     done = 0
     with transaction.atomic() if dry_run else nullcontext():
-        importer = _Importer(columns=table.columns, report=report, batch_size=batch_size)
+        importer = _Importer(
+            columns=table.columns, report=report, batch_size=batch_size, set_stock=set_stock, actor=actor
+        )
         for done, batch in _read_ahead(_batches_parse(table, report, batch_size)):
             if batch:
                 importer.batch_import(batch)

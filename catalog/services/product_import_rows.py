@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 
 from catalog.models import OPTION_MAX_LENGTH, Product
-from catalog.product_fields import FILE_COLUMNS, FILE_PRODUCT_COLUMNS
+from catalog.product_fields import FILE_COLUMNS, FILE_PRODUCT_COLUMNS, FILE_VARIANT_COLUMNS
 from shop.errors import FileTooLarge, InvalidInput, UnsupportedMediaType
 from shop.slugs import slug_base
 from shop.url_rules import SITE_OR_HTTP_URL_MESSAGE, is_site_or_http_url
@@ -29,8 +29,9 @@ REQUIRED_COLUMNS = ("name", "price")
 LIST_SEPARATOR = "|"
 FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
 
-# Written from a row's values; slug and sku are matched on, then set by the importer itself.
-ROW_VALUE_FIELDS = tuple(column for column in FILE_PRODUCT_COLUMNS if column not in ("slug", "sku"))
+# Written from a row's values; slug and sku are matched on, then set by the importer itself, and
+# stock (`quantity`) is the variants' to hold: the importer moves it through the stock service.
+ROW_VALUE_FIELDS = tuple(column for column in FILE_PRODUCT_COLUMNS if column not in ("slug", "sku", "quantity"))
 _MONEY_LIMIT = Decimal(10) ** 10  # DecimalField(max_digits=12, decimal_places=2)
 _CENT = Decimal("0.01")
 _QUANTITY_MAX = 2_147_483_647
@@ -41,7 +42,9 @@ _FALSE = {"false", "0", "no", "n", "f", "off", ""}
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_GUARD = "'"
 # Cells read as numbers or booleans: never written behind a guard, so never unguarded.
-_UNGUARDED_COLUMNS = frozenset({"price", "cost_price", "quantity", "is_trending", "is_disabled"})
+_UNGUARDED_COLUMNS = frozenset(
+    {"price", "cost_price", "quantity", "is_trending", "is_disabled", "variant_price", "variant_quantity"}
+)
 
 
 @dataclass
@@ -49,6 +52,9 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # Stock counts of the file that differ from the stored stock of existing products or variants and
+    # were not applied (an import takes them only with set_stock): units sold since the export stay sold.
+    stock_left_alone: int = 0
     errors: list[dict] = field(default_factory=list)
     dry_run: bool = False
 
@@ -66,6 +72,7 @@ class ImportReport:
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,
+            "stock_left_alone": self.stock_left_alone,
             "errors": self.errors,
             "errors_omitted": self.errors_omitted,
             "dry_run": self.dry_run,
@@ -244,6 +251,18 @@ class _FieldError(ValueError):
 
 
 @dataclass
+class VariantRow:
+    """One variant of a file with variant columns."""
+
+    line: int
+    sku: str | None
+    size: str
+    color: str
+    price: Decimal | None
+    quantity: int | None  # None: the cell is empty, no count given
+
+
+@dataclass
 class Row:
     line: int
     name: str
@@ -253,6 +272,24 @@ class Row:
     values: dict  # Product field -> value, for the columns the file has
     category_refs: list[str] | None
     image_urls: list[str] | None
+    # The `quantity` cell of a file without variant columns (the product's one stock pool).
+    stock: int | None = None
+    # A file with variant columns: the product's variants, one per row (`group_key` joins them).
+    variants: list[VariantRow] | None = None
+
+    @property
+    def group_key(self) -> tuple[str, str]:
+        """What makes rows one product's: its sku, else its slug, else its name."""
+        if self.sku:
+            return ("sku", self.sku.lower())
+        if self.slug:
+            return ("slug", self.slug.lower())
+        return ("name", self.name)
+
+    @property
+    def product_cells(self) -> tuple:
+        """The product's part of the row, which every row of one product repeats."""
+        return (self.name, self.sku, self.slug, self.values, self.category_refs, self.image_urls)
 
     @property
     def slug_key(self) -> str | None:
@@ -303,6 +340,10 @@ def _quantity(raw: str) -> int:
     if not 0 <= value <= _QUANTITY_MAX:
         raise _FieldError(f"Must be between 0 and {_QUANTITY_MAX}.")
     return int(value)
+
+
+def _quantity_or_none(raw: str) -> int | None:
+    return _quantity(raw) if raw.strip() else None
 
 
 def _boolean(raw: str) -> bool:
@@ -377,7 +418,17 @@ _PARSERS: dict[str, Callable[[str], object]] = {
     "images": _urls,
     "is_trending": _boolean,
     "is_disabled": _boolean,
+    "variant_sku": _sku,
+    "size": lambda raw: _text(raw, OPTION_MAX_LENGTH),
+    "color": lambda raw: _text(raw, OPTION_MAX_LENGTH),
+    "variant_price": lambda raw: _money(raw, required=False),
+    "variant_quantity": _quantity_or_none,
 }
+_VARIANT_COLUMNS = frozenset(FILE_VARIANT_COLUMNS)
+
+
+def has_variant_columns(columns) -> bool:
+    return not _VARIANT_COLUMNS.isdisjoint(columns)
 
 
 _SLUG_MAX_LENGTH = Product._meta.get_field("slug").max_length
@@ -388,17 +439,22 @@ def row_parse(line: int, columns: list[str], cells: list[str], report: ImportRep
         cells = [*cells, *[""] * (len(columns) - len(cells))]
     failed = False
     parsed: dict[str, object] = {}
+    variant_file = has_variant_columns(columns)
     for column, cell in zip(columns, cells, strict=False):
         if column not in _UNGUARDED_COLUMNS:
             cell = formula_unguard(cell)
         try:
-            parsed[column] = _PARSERS[column](cell)
+            # With variant columns, `quantity` is only read on rows that leave the variant cells empty.
+            parser = _quantity_or_none if variant_file and column == "quantity" else _PARSERS[column]
+            parsed[column] = parser(cell)
         except _FieldError as error:
             report.error_add(line, column, str(error))
             failed = True
     if failed:
         return None
     values = {column: parsed[column] for column in ROW_VALUE_FIELDS if column in parsed}
+    # A row whose variant cells are all empty is a product with one stock pool, as in a file without them.
+    variant_file = variant_file and any(parsed.get(column) not in (None, "") for column in FILE_VARIANT_COLUMNS)
     return Row(
         line=line,
         name=parsed["name"],
@@ -408,6 +464,19 @@ def row_parse(line: int, columns: list[str], cells: list[str], report: ImportRep
         values=values,
         category_refs=parsed.get("category"),
         image_urls=parsed.get("images"),
+        stock=parsed.get("quantity"),
+        variants=[
+            VariantRow(
+                line=line,
+                sku=parsed.get("variant_sku"),
+                size=parsed.get("size", ""),
+                color=parsed.get("color", ""),
+                price=parsed.get("variant_price"),
+                quantity=parsed.get("variant_quantity"),
+            )
+        ]
+        if variant_file
+        else None,
     )
 
 

@@ -8,10 +8,13 @@ from shop.jobs.models import Job, JobKind
 from shop.jobs.services import job_create
 
 
-def product_import_job_start(*, file: BinaryIO, filename: str, dry_run: bool, user: User) -> Job:
+def product_import_job_start(*, file: BinaryIO, filename: str, dry_run: bool, set_stock: bool, user: User) -> Job:
     """Store the upload and queue its import on commit; the job's result is the import's report."""
     job = job_create(
-        kind=JobKind.PRODUCT_IMPORT, user=user, params={"filename": filename, "dry_run": dry_run}, input_file=file
+        kind=JobKind.PRODUCT_IMPORT,
+        user=user,
+        params={"filename": filename, "dry_run": dry_run, "set_stock": set_stock},
+        input_file=file,
     )
     product_import_run.delay_on_commit(job.pk)
     return job

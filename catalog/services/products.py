@@ -6,6 +6,7 @@ from django.db import transaction
 from catalog.models import Category, Product, ProductImage
 from catalog.product_fields import PRODUCT_COLUMNS
 from catalog.services.unique_fields import unique_save
+from catalog.services.variants import product_default_variant_create, product_options_check, product_quantity_set
 from shop.errors import InvalidInput
 from shop.media import StoredMedia, images_store, media_delete_on_commit, media_discarded_on_failure
 from shop.slugs import slug_unique
@@ -42,8 +43,10 @@ def _gallery_size_check(count: int) -> None:
         raise InvalidInput(f"A product has at most {settings.PRODUCT_MAX_IMAGES} images.", field="images")
 
 
-def _fields_apply(*, product: Product, data: dict) -> None:
+def _fields_apply(*, product: Product, data: dict, stock: bool = True) -> None:
     for field in PRODUCT_COLUMNS:
+        if field == "quantity" and not stock:
+            continue
         if field in data:
             setattr(product, field, data[field])
     if product.sku == "":
@@ -83,6 +86,7 @@ def product_create(*, data: dict, uploads: Sequence = ()) -> Product:
             product.image_cover = gallery[0].url
         product.full_clean(validate_unique=False, validate_constraints=False)
         unique_save(instance=product, fields=_UNIQUE_FIELDS)
+        product_default_variant_create(product=product)
         if categories:
             product.categories.set(categories)
         ProductImage.objects.bulk_create(gallery)
@@ -95,6 +99,9 @@ def product_update(
 ) -> Product:
     """Change the fields present in `data`; edit the gallery.
 
+    `quantity` on a product sold from one default variant sets that variant's stock (through
+    the stock service, logged); on one with several variants it is theirs (400, see
+    `product_quantity_set`), and so are its `sizes`/`colors`.
     `data["images"]`, when present, is the new list of gallery URLs (images not in
     it are removed); `uploads` are added; `removed_image_urls` (which must be the
     product's) are removed. Removed images leave storage once the transaction
@@ -107,6 +114,10 @@ def product_update(
     removed = set(removed_image_urls)
     stored = images_store(uploads=uploads, folder=PRODUCT_IMAGE_FOLDER, field="images") if uploads else []
     with media_discarded_on_failure(stored=stored), transaction.atomic():
+        product_options_check(product=product, data=data)
+        if "quantity" in data:
+            # Before the product row is locked: stock takes variant locks, then the product's.
+            product_quantity_set(product=product, quantity=data["quantity"])
         locked = Product.objects.select_for_update().get(pk=product.pk)
         current = list(locked.images.all())
         current_urls = {image.url for image in current}
@@ -122,7 +133,7 @@ def product_update(
         added_urls = [url for url in (wanted or ()) if url not in kept_urls and url not in removed]
         _gallery_size_check(len(kept) + len(added_urls) + len(stored))
 
-        _fields_apply(product=locked, data=data)
+        _fields_apply(product=locked, data=data, stock=False)
         gallery_start = max((image.position for image in kept), default=-1) + 1
         added = _gallery_rows(product=locked, urls=added_urls, stored=stored, start=gallery_start)
         gallery_urls = [image.url for image in kept] + [image.url for image in added]

@@ -78,6 +78,8 @@ def test_product_added_in_admin_without_slug_gets_one_from_its_name(admin_client
         "images-INITIAL_FORMS": "0",
         "offers-TOTAL_FORMS": "0",
         "offers-INITIAL_FORMS": "0",
+        "variants-TOTAL_FORMS": "0",
+        "variants-INITIAL_FORMS": "0",
     }
 
     response = admin_client.post(reverse("admin:catalog_product_add"), data)
@@ -107,30 +109,14 @@ def test_product_admin_refuses_more_gallery_images_than_allowed(admin_client, se
         "images-1-position": "1",
         "offers-TOTAL_FORMS": "0",
         "offers-INITIAL_FORMS": "0",
+        "variants-TOTAL_FORMS": "0",
+        "variants-INITIAL_FORMS": "0",
     }
 
     response = admin_client.post(reverse("admin:catalog_product_change", args=[product.pk]), data)
 
     assert response.status_code == 200  # the form comes back with the error
     assert product.images.count() == 0
-
-
-def test_product_list_edits_price_and_quantity(admin_client):
-    product = ProductFactory(price=Decimal("5.00"), quantity=1)
-    data = {
-        "form-TOTAL_FORMS": "1",
-        "form-INITIAL_FORMS": "1",
-        "form-0-id": str(product.pk),
-        "form-0-price": "7.50",
-        "form-0-quantity": "9",
-        "_save": "Save",
-    }
-
-    response = admin_client.post(reverse("admin:catalog_product_changelist"), data)
-
-    assert response.status_code == 302
-    product.refresh_from_db()
-    assert (product.price, product.quantity) == (Decimal("7.50"), 9)
 
 
 def test_product_deleted_in_admin_leaves_storage_too(admin_client, django_capture_on_commit_callbacks):
@@ -194,6 +180,8 @@ def _product_form(**fields):
         "images-INITIAL_FORMS": "0",
         "offers-TOTAL_FORMS": "0",
         "offers-INITIAL_FORMS": "0",
+        "variants-TOTAL_FORMS": "0",
+        "variants-INITIAL_FORMS": "0",
         **fields,
     }
 

@@ -30,6 +30,8 @@ def product_form(**fields) -> dict:
         "images-INITIAL_FORMS": "0",
         "offers-TOTAL_FORMS": "0",
         "offers-INITIAL_FORMS": "0",
+        "variants-TOTAL_FORMS": "0",
+        "variants-INITIAL_FORMS": "0",
         **fields,
     }
 

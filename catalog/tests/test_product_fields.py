@@ -25,6 +25,7 @@ def test_the_product_columns_are_model_fields():
 def test_the_file_columns_keep_the_format_spreadsheets_use():
     header = "name,slug,sku,description,description_full,price,cost_price,quantity,category,colors,sizes,materials"
     header += ",image_cover,images,is_trending,is_disabled"
+    header += ",variant_sku,size,color,variant_price,variant_quantity"
 
     assert ",".join(FILE_COLUMNS) == header
 

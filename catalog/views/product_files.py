@@ -49,7 +49,8 @@ class ProductImportView(APIView):
         parameters=[ASYNC_PARAMETER],
         responses={200: ProductImportReportSerializer, 202: JobStartedSerializer},
         description="Upsert products from a CSV or XLSX file (by sku, else slug). Bad rows are reported, "
-        "the others imported. 415 not .csv/.xlsx, 413 larger than PRODUCT_IMPORT_MAX_MB, 400 empty or unreadable. "
+        "the others imported. The stock of existing products and variants is left alone unless set_stock=true. "
+        "415 not .csv/.xlsx, 413 larger than PRODUCT_IMPORT_MAX_MB, 400 empty or unreadable. "
         "With async=true, or a file over PRODUCT_IMPORT_SYNC_MAX_MB: 202 and a job whose result is the report.",
     )
     def post(self, request):
@@ -63,11 +64,15 @@ class ProductImportView(APIView):
             raise InvalidInput("The file is empty.", field="file")
         options = ProductImportInputSerializer(data=request.data)
         options.is_valid(raise_exception=True)
-        dry_run = options.validated_data["dry_run"]
+        dry_run, set_stock = options.validated_data["dry_run"], options.validated_data["set_stock"]
         if _wants_async(request) or upload.size > settings.PRODUCT_IMPORT_SYNC_MAX_MB * 1024 * 1024:
-            job = product_import_job_start(file=upload, filename=upload.name, dry_run=dry_run, user=request.user)
+            job = product_import_job_start(
+                file=upload, filename=upload.name, dry_run=dry_run, set_stock=set_stock, user=request.user
+            )
             return Response(JobStartedSerializer({"job_id": job.pk}).data, status=status.HTTP_202_ACCEPTED)
-        report = product_import(file=upload, filename=upload.name, dry_run=dry_run)
+        report = product_import(
+            file=upload, filename=upload.name, dry_run=dry_run, set_stock=set_stock, actor=request.user
+        )
         return Response(ProductImportReportSerializer(report.as_dict()).data)
 
 

@@ -6,14 +6,14 @@ from decimal import Decimal
 from django.db import models, transaction
 
 from accounts.models import User
-from catalog.models import Product
+from catalog.models import Product, ProductVariant
 from catalog.pricing import final_price
 from catalog.selectors import product_discounts_now
 from catalog.services.stock import stock_move
 from orders.errors import AmountTooLarge, IllegalStatusTransition, InvalidOrderItem, OrderHasPayments, OrderLocked
 from orders.models import PAID_OR_LATER, Order, OrderEventType, OrderItem, OrderStatus
 from orders.services.events import order_event_record, order_webhook_data
-from orders.services.lines import OrderLine, line_quantity_check, line_variant_resolve
+from orders.services.lines import OrderLine, line_quantity_check, line_sku, line_unit_price, lines_resolve
 from shop.webhooks.models import WebhookEventType
 from shop.webhooks.services import webhook_event_record
 
@@ -74,9 +74,9 @@ def order_place(
     _shipping_apply(order=order, shipping=shipping or Shipping())
     items = _items_build(lines=lines)
     _totals_apply(order=order, items=items)
-    # Stock next: the conditional UPDATEs take the product row locks in id order before
-    # any insert takes shared locks on the same rows through its foreign key.
-    stock_move(reserve=_units_by_product(items))
+    # Stock next: the conditional UPDATEs take the variant and product row locks in id order
+    # before any insert takes shared locks on the same rows through its foreign keys.
+    stock_move(reserve=_units_by_variant(items))
     order.save()
     for item in items:
         item.order = order
@@ -116,7 +116,7 @@ def order_update(
     items = _items_build(lines=lines)
     _totals_apply(order=order, items=items)
     old_items = list(order.items.all())
-    stock_move(release=_units_by_product(old_items), reserve=_units_by_product(items))
+    stock_move(release=_units_by_variant(old_items), reserve=_units_by_variant(items))
     if order.total < order.amount_paid:
         raise OrderLocked(f"The new total {order.total} is below the {order.amount_paid} already paid.", field="items")
     OrderItem.objects.filter(order=order).delete()
@@ -155,7 +155,7 @@ def order_status_change(*, order: Order, status: str, actor: User | None = None)
             extra={"allowed": list(allowed)},
         )
     if status == OrderStatus.CANCELLED:
-        stock_move(release=_units_by_product(order.items.all()))
+        stock_move(release=_units_by_variant(order.items.all()))
     previous = order.status
     order.status = status
     order.save(update_fields=["status", "updated_at"])
@@ -211,7 +211,7 @@ def order_delete(*, order: Order, by_staff: bool) -> None:
         raise OrderHasPayments()
     _editable_check(order=order, by_staff=by_staff, staff_statuses=tuple(OrderStatus))
     if order.status in STOCK_HELD:
-        stock_move(release=_units_by_product(order.items.all()))
+        stock_move(release=_units_by_variant(order.items.all()))
     order.delete()
 
 
@@ -234,58 +234,65 @@ def _editable_check(*, order: Order, by_staff: bool, staff_statuses=EDITABLE_BY_
 
 
 def _items_build(*, lines: Sequence[OrderLine]) -> list[OrderItem]:
-    """Unsaved, priced items for `lines`; raises InvalidOrderItem for a bad line."""
+    """Unsaved, priced items for `lines`, each bound to its variant with a snapshot of its sku and options.
+
+    Raises InvalidOrderItem for a bad line (see `lines_resolve`).
+    """
     if not lines:
         raise InvalidOrderItem("An order needs at least one item.", field="items")
-    product_ids = {line.product_id for line in lines}
-    products = Product.objects.filter(pk__in=product_ids, is_disabled=False).in_bulk()
-    discounts = product_discounts_now(product_ids=list(products))
-    items = []
     for index, line in enumerate(lines):
-        field = f"items.{index}"
-        product = products.get(line.product_id)
-        if product is None:
-            raise InvalidOrderItem(f"Product {line.product_id} does not exist.", field=f"{field}.product_id")
-        line_quantity_check(quantity=line.quantity, field=f"{field}.quantity")
-        size, color = line_variant_resolve(product=product, size=line.size, color=line.color, field_prefix=field)
-        item = _item_price(product=product, discount=discounts.get(product.pk), quantity=line.quantity)
-        item.size, item.color = size, color
+        line_quantity_check(quantity=line.quantity, field=f"items.{index}.quantity")
+    resolved = lines_resolve(lines=lines)
+    discounts = product_discounts_now(product_ids={line.product.pk for line in resolved})
+    items = []
+    for line in resolved:
+        item = _item_price(
+            product=line.product, variant=line.variant, discount=discounts.get(line.product.pk), quantity=line.quantity
+        )
+        item.size, item.color = line.size, line.color
         items.append(item)
     return items
 
 
-def _item_price(*, product: Product, discount: Decimal | None, quantity: int) -> OrderItem:
-    """An unsaved item of `quantity` units of `product` at today's price, cost and `discount`."""
+def _item_price(*, product: Product, variant: ProductVariant, discount: Decimal | None, quantity: int) -> OrderItem:
+    """An unsaved item of `quantity` units of `variant` at today's price (the variant's, else the product's),
+    the product's cost and its best `discount`."""
+    unit_price = line_unit_price(product=product, variant=variant)
     return OrderItem(
         product=product,
+        variant=variant,
+        sku=line_sku(product=product, variant=variant),
         product_name=product.name,
-        unit_price=product.price,
+        unit_price=unit_price,
         discount_percentage=discount,
         unit_cost=product.cost_price,
         quantity=quantity,
-        line_total=final_price(product.price, discount) * quantity,
+        line_total=final_price(unit_price, discount) * quantity,
     )
 
 
-def order_amounts_check(*, lines: Sequence[tuple[Product, int]], field: str) -> None:
-    """Check that an order of `lines` (product, units) priced now would hold only amounts its columns can.
+def order_amounts_check(*, lines: Sequence[tuple[ProductVariant, int]], field: str) -> None:
+    """Check that an order of `lines` (variant with its product, units) priced now would hold only amounts its
+    columns can.
 
     What the cart runs before it accepts a line, so that every cart can be checked out.
     Raises AmountTooLarge (400) naming `field`.
     """
-    discounts = product_discounts_now(product_ids={product.pk for product, _ in lines})
+    discounts = product_discounts_now(product_ids={variant.product_id for variant, _ in lines})
     items = [
-        _item_price(product=product, discount=discounts.get(product.pk), quantity=quantity)
-        for product, quantity in lines
+        _item_price(
+            product=variant.product, variant=variant, discount=discounts.get(variant.product_id), quantity=quantity
+        )
+        for variant, quantity in lines
     ]
     _totals_apply(order=Order(), items=items, line_field=field, totals_field=field)
 
 
-def _units_by_product(items) -> Counter[int]:
+def _units_by_variant(items) -> Counter[int]:
     units: Counter[int] = Counter()
     for item in items:
-        if item.product_id is not None:
-            units[item.product_id] += item.quantity
+        if item.variant_id is not None:
+            units[item.variant_id] += item.quantity
     return units
 
 

@@ -20,6 +20,8 @@ class CartItemFactory(factory.django.DjangoModelFactory):
 
     cart = factory.SubFactory(CartFactory)
     product = factory.SubFactory(ProductFactory)
+    # The product's default variant, as a seed-shaped line resolves to.
+    variant = factory.LazyAttribute(lambda item: item.product.variants.order_by("pk").first())
     quantity = 1
 
 
@@ -45,6 +47,7 @@ class OrderItemFactory(factory.django.DjangoModelFactory):
 
     order = factory.SubFactory(OrderFactory)
     product = factory.SubFactory(ProductFactory)
+    variant = factory.LazyAttribute(lambda item: item.product.variants.order_by("pk").first() if item.product else None)
     product_name = factory.LazyAttribute(lambda item: item.product.name if item.product else "Gone")
     unit_price = Decimal("20.00")
     unit_cost = Decimal("12.00")

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from catalog.models import Product
+from catalog.services.stock import variant_stock_adjust
 from catalog.tests.factories import ProductFactory
 from orders.models import CartItem, Order, OrderItem, OrderStatus
 from orders.tests.factories import CartFactory, CartItemFactory, OrderFactory, OrderItemFactory
@@ -76,7 +77,8 @@ def test_replacing_an_order_s_items_with_too_large_ones_is_400_and_leaves_the_or
     product = ProductFactory(price=LARGEST, quantity=10)
     order = OrderFactory(user=customer, subtotal=LARGEST, total=LARGEST)
     OrderItemFactory(order=order, product=product, unit_price=LARGEST, quantity=1, line_total=LARGEST)
-    Product.objects.filter(pk=product.pk).update(quantity=9)
+    # As if the order had reserved its unit.
+    variant_stock_adjust(variant_id=product.variants.get().pk, quantity=9)
 
     response = customer_client.put(f"/api/orders/{order.pk}", {"items": [{"product_id": product.pk, "quantity": 2}]})
 

@@ -57,6 +57,8 @@ def test_cart_lines_are_priced_with_the_discount_of_now(customer_client, custome
             "in_stock": True,
             "quantity": 7,
         },
+        "variant_id": product.variants.get().pk,
+        "sku": "",
         "quantity": 3,
         "size": "",
         "color": "",

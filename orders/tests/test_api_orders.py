@@ -64,6 +64,8 @@ def test_place_order_returns_201_with_the_order(customer_client, customer):
             "id": order.items.get().pk,
             "product_id": product.pk,
             "product_name": "Mug",
+            "variant_id": product.variants.get().pk,
+            "sku": "",
             "unit_price": "12.00",
             "discount_percentage": "50.00",
             "quantity": 2,

@@ -4,6 +4,7 @@ import pytest
 
 from accounts.tests.factories import UserFactory
 from catalog.errors import OutOfStock
+from catalog.services.stock import variant_stock_adjust
 from catalog.tests.factories import OfferFactory, ProductFactory
 from conftest import SHIPPING as SHIPPING_FIELDS
 from orders.errors import CartEmpty, IllegalStatusTransition, InvalidOrderItem, OrderHasPayments, OrderLocked
@@ -499,7 +500,7 @@ def test_failed_checkout_leaves_the_cart_untouched():
     user, plenty, scarce = UserFactory(), ProductFactory(quantity=10), ProductFactory(quantity=5)
     cart_item_add(user=user, product_id=plenty.pk, quantity=2)
     cart_item_add(user=user, product_id=scarce.pk, quantity=5)
-    ProductFactory._meta.model.objects.filter(pk=scarce.pk).update(quantity=1)
+    variant_stock_adjust(variant_id=scarce.variants.get().pk, quantity=1)
 
     with pytest.raises(OutOfStock):
         cart_checkout(user=user, shipping=SHIPPING)

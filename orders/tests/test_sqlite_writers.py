@@ -26,11 +26,12 @@ from django.db import connections
 call_command("migrate", verbosity=0)
 
 from accounts.models import User
-from catalog.models import Product
+from catalog.models import Product, ProductVariant
 from orders.services.lines import OrderLine
 from orders.services.orders import order_place
 
 product = Product.objects.create(name="Lamp", slug="lamp", price="10.00", quantity=5)
+ProductVariant.objects.create(product=product, quantity=5)
 buyers = [User.objects.create_user(f"buyer{n}@example.com") for n in range(12)]
 barrier = threading.Barrier(len(buyers))
 outcomes = []

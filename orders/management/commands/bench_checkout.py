@@ -22,7 +22,7 @@ from django.db import connections
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.models import User
-from catalog.models import Product
+from catalog.services.products import product_create
 from orders.models import Order, OrderItem
 
 SHIPPING = {
@@ -50,8 +50,8 @@ class Command(BaseCommand):
         buyers, rounds = options["buyers"], options["rounds"]
         stock = options["stock"] if options["stock"] is not None else buyers * rounds // 2
         run_id = uuid.uuid4().hex[:8]
-        product = Product.objects.create(
-            name=f"Bench lamp {run_id}", slug=f"bench-{run_id}", price="10.00", quantity=stock
+        product = product_create(
+            data={"name": f"Bench lamp {run_id}", "slug": f"bench-{run_id}", "price": "10.00", "quantity": stock}
         )
         users = [User.objects.create_user(f"bench-{run_id}-{n}@bench.invalid") for n in range(buyers)]
         tokens = [str(RefreshToken.for_user(user).access_token) for user in users]
