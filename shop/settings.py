@@ -341,6 +341,9 @@ CORS_EXPOSE_HEADERS = ["Retry-After", "X-Request-ID", "ETag", "Idempotent-Replay
 
 SHOP_NAME = env("SHOP_NAME", default="Demo Shop")
 SHOP_CURRENCY = env("SHOP_CURRENCY", default="USD")
+# True: catalog prices already include tax (tax_total is the part of the total that is tax);
+# false: tax is added on top of them (see README, "Totals").
+PRICES_INCLUDE_TAX = env.bool("PRICES_INCLUDE_TAX", default=True)
 PRODUCT_MAX_IMAGES = env.int("PRODUCT_MAX_IMAGES", default=4)
 MAX_UPLOAD_MB = env.int("MAX_UPLOAD_MB", default=5)
 PRODUCT_IMPORT_MAX_MB = env.int("PRODUCT_IMPORT_MAX_MB", default=20)
