@@ -1,5 +1,6 @@
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
 
 from orders.totals.models import Coupon, CouponKind, ShippingMethod, TaxRate, coupon_code_normalize
 from shop.serializers import MAX_ID, MoneyField
@@ -59,7 +60,10 @@ class CouponCodeField(serializers.CharField):
 
 
 class CouponSerializer(serializers.ModelSerializer):
-    code = CouponCodeField(help_text="Unique whatever its case; stored upper-case.")
+    code = CouponCodeField(
+        help_text="Unique whatever its case; stored upper-case.",
+        validators=[UniqueValidator(Coupon.objects.all(), message="A coupon with this code already exists.")],
+    )
     kind = serializers.ChoiceField(choices=CouponKind.choices)
     times_used = serializers.IntegerField(read_only=True)
 
@@ -95,7 +99,9 @@ class CartCouponInputSerializer(serializers.Serializer):
 
 
 class TaxRateSerializer(serializers.ModelSerializer):
-    country = CountryField()
+    country = CountryField(
+        validators=[UniqueValidator(TaxRate.objects.all(), message="This country already has a tax rate.")]
+    )
 
     class Meta:
         model = TaxRate
