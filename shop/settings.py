@@ -320,6 +320,8 @@ SPECTACULAR_SETTINGS = {
         "ProductRequestStatusEnum": "orders.models.ProductRequestStatus",
         "JobStatusEnum": "shop.jobs.models.JobStatus",
         "HealthStateEnum": ["ok", "error"],
+        # Shipping addresses, shipping methods' countries and tax rates share the one country list.
+        "CountryEnum": "django_countries.countries",
     },
     "SCHEMA_PATH_PREFIX": r"/api/",
     "PREPROCESSING_HOOKS": ["shop.schema.drop_optional_slash_duplicates"],
