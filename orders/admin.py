@@ -6,8 +6,10 @@ from django.shortcuts import redirect
 from django.urls import path
 from django.views.decorators.http import require_POST
 
-# Registers the quote and product request admins, which live with the rest of their stack.
-import orders.inquiries.admin  # noqa: F401
+# Registers the quote and product request admins, and the shipping method, coupon and tax rate ones,
+# which live with the rest of their stacks.
+import orders.inquiries.admin
+import orders.totals.admin  # noqa: F401
 from orders.models import (
     Cart,
     CartItem,
@@ -17,8 +19,10 @@ from orders.models import (
     OrderStatus,
 )
 from orders.resources import OrderResource
+from orders.selectors.cart import cart_detail
 from orders.services.events import order_note_add
 from orders.services.orders import ORDER_TRANSITIONS, order_status_change
+from orders.totals.cart import cart_totals_set
 from payments.models import Payment
 from shop.admin_export import CsvExportMixin
 from shop.errors import DomainError
@@ -131,10 +135,22 @@ class OrderAdmin(CsvExportMixin, admin.ModelAdmin):
     raw_id_fields = ["user"]
     # Money, status and items change only through the services (state machine, stock);
     # staff edit here what carries no rule: tracking number and shipping address.
-    readonly_fields = ["user", "status", "currency", "subtotal", "total", "amount_paid", "created_at", "updated_at"]
+    # The shipping country is editable, but the amounts stay the ones charged when it was placed.
+    money_fields = [
+        "currency",
+        "subtotal",
+        "discount_total",
+        "coupon_code",
+        "shipping_total",
+        "shipping_method_name",
+        "tax_total",
+        "total",
+        "amount_paid",
+    ]
+    readonly_fields = ["user", "status", *money_fields, "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["user", "status", "tracking_number", "created_at", "updated_at"]}),
-        ("Money", {"fields": ["currency", "subtotal", "total", "amount_paid"]}),
+        ("Money", {"fields": money_fields}),
         (
             "Shipping",
             {
@@ -150,6 +166,11 @@ class OrderAdmin(CsvExportMixin, admin.ModelAdmin):
         ),
     ]
     actions = [_status_action(status) for status in OrderStatus.values if status != OrderStatus.PENDING]
+
+    @admin.display(description="shipping method")
+    def shipping_method_name(self, order: Order) -> str:
+        method = order.shipping_method
+        return f"{method['name']} ({method['price']})" if method else "-"
 
     def get_urls(self):
         status_view = self.admin_site.admin_view(require_POST(self.status_change_view))
@@ -216,11 +237,20 @@ class CartItemInline(admin.TabularInline):
 
 @admin.register(Cart)
 class CartAdmin(admin.ModelAdmin):
-    list_display = ["id", "user", "updated_at"]
-    list_select_related = ["user"]
+    list_display = ["id", "user", "coupon", "updated_at"]
+    list_select_related = ["user", "coupon"]
     search_fields = ["user__email"]
-    readonly_fields = ["user", "created_at", "updated_at"]
+    readonly_fields = ["user", "coupon", "amounts", "created_at", "updated_at"]
     inlines = [CartItemInline]
+
+    @admin.display(description="amounts now (no shipping country)")
+    def amounts(self, cart: Cart) -> str:
+        priced = cart_totals_set(cart=cart_detail(user=cart.user), user=cart.user)
+        return (
+            f"subtotal {priced.subtotal}, discount {priced.discount_total}, shipping {priced.shipping_total}, "
+            f"tax {priced.tax_total}, total {priced.total} {priced.currency}"
+            + (f" ({priced.coupon_error})" if priced.coupon_error else "")
+        )
 
     def has_add_permission(self, request):
         return False

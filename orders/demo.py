@@ -6,6 +6,7 @@ from orders.inquiries import demo as inquiries_demo
 from orders.models import Order, OrderStatus
 from orders.services.lines import OrderLine
 from orders.services.orders import Shipping, order_fulfilment_update, order_place, order_status_change
+from orders.totals import demo as totals_demo
 
 DEMO_PASSWORD = "Demo-Customer-2026"
 
@@ -27,7 +28,9 @@ ORDERS = [
 
 
 def seed() -> str:
-    return f"{_orders_seed()}; {inquiries_demo.seed()}"
+    # The shipping methods and coupon first: the demo orders use them.
+    totals = totals_demo.seed()
+    return f"{_orders_seed()}; {totals}; {inquiries_demo.seed()}"
 
 
 def _orders_seed() -> str:
@@ -38,9 +41,17 @@ def _orders_seed() -> str:
     if not products:
         return "no product with stock to order; skipped"
     customers = [_customer(email=email, name=name) for email, name, _ in CUSTOMERS]
-    for customer_index, picks, path in ORDERS:
+    method_id = totals_demo.standard_method_id()
+    for number, (customer_index, picks, path) in enumerate(ORDERS):
         lines = [_line(products[index % len(products)], units) for index, units in picks]
-        order = order_place(user=customers[customer_index], lines=lines, shipping=CUSTOMERS[customer_index][2])
+        order = order_place(
+            user=customers[customer_index],
+            lines=lines,
+            shipping=CUSTOMERS[customer_index][2],
+            shipping_method_id=method_id,
+            # Alice's first order shows a discount.
+            coupon_code=totals_demo.COUPON if number == 0 else None,
+        )
         for status in path:
             if status == OrderStatus.SHIPPED:
                 order_fulfilment_update(order=order, tracking_number=f"DEMO{order.pk:06d}")

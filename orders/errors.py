@@ -34,3 +34,22 @@ class CartEmpty(InvalidInput):
 
 class ProductNotFound(NotFound):
     default_message = "Product not found"
+
+
+class CouponInvalid(InvalidInput):
+    """A coupon that cannot be applied now; `reason` (one of COUPON_REASONS) says why, the message in words."""
+
+    code = OrderErrorCode.COUPON_INVALID
+
+    def __init__(self, reason: str, message: str, *, field: str = "code"):
+        super().__init__(message, field=field, extra={"reason": reason})
+        self.reason = reason
+
+
+class ShippingMethodRequired(InvalidInput):
+    code = OrderErrorCode.SHIPPING_METHOD_REQUIRED
+    default_message = "Choose a shipping method: shipping_method_id (see GET /api/shipping-methods?country=)."
+
+
+class ShippingMethodUnavailable(InvalidInput):
+    code = OrderErrorCode.SHIPPING_METHOD_UNAVAILABLE

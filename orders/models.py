@@ -21,6 +21,9 @@ from orders.inquiries.models import (  # noqa: F401
     QuoteRequestStatus,
 )
 
+# Shipping methods, coupons and tax rates: their own module, registered under `orders` the same way.
+from orders.totals.models import Coupon, CouponCustomerUse, CouponKind, ShippingMethod, TaxRate  # noqa: F401
+
 
 class OrderStatus(models.TextChoices):
     PENDING = "pending"
@@ -37,6 +40,8 @@ PAID_OR_LATER = (OrderStatus.PAID, OrderStatus.PROCESSING, OrderStatus.SHIPPED, 
 
 class Cart(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cart")
+    # Applied with POST /api/cart/coupon; checked again, and redeemed, at checkout.
+    coupon = models.ForeignKey(Coupon, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -73,8 +78,17 @@ class Order(models.Model):
     )
     status = models.CharField(max_length=20, choices=OrderStatus.choices, default=OrderStatus.PENDING)
     currency = models.CharField(max_length=3, default=default_currency)
+    # The amounts of orders.pricing.totals_compute, snapshotted at placement (and at each item edit).
     subtotal = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+    discount_total = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+    shipping_total = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+    tax_total = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
     total = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+    # The coupon, method and rate as they were when placed (orders.pricing.PricingTerms.snapshot).
+    pricing = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    coupon_code = models.CharField(max_length=50, blank=True)
+    # The redeemed coupon whose use this order holds; cleared when a cancelled unpaid order gives it back.
+    coupon = models.ForeignKey(Coupon, on_delete=models.SET_NULL, null=True, blank=True, related_name="orders")
     amount_paid = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
     shipping_full_name = models.CharField(max_length=150, blank=True)
     shipping_address = models.CharField(max_length=300, blank=True)
@@ -106,6 +120,12 @@ class Order(models.Model):
     @property
     def balance_due(self) -> Decimal:
         return self.total - self.amount_paid
+
+    @property
+    def shipping_method(self) -> dict | None:
+        """`{id, name, price}` of the method chosen at placement, as it was then."""
+        shipping = (self.pricing or {}).get("shipping")
+        return {key: shipping[key] for key in ("id", "name", "price")} if shipping else None
 
 
 class OrderItem(models.Model):

@@ -12,7 +12,10 @@ from orders.models import (
 )
 from orders.services.lines import MAX_LINE_QUANTITY, OrderLine
 from orders.services.orders import Shipping
+from orders.totals.serializers import ShippingMethodSnapshotSerializer
 from shop.serializers import MAX_ID, MoneyField
+
+TOTALS_FIELDS = ["subtotal", "discount_total", "shipping_total", "tax_total", "total"]
 
 
 def _id(**kwargs) -> serializers.IntegerField:
@@ -70,13 +73,31 @@ class CartItemOutputSerializer(serializers.ModelSerializer):
 
 class CartOutputSerializer(serializers.ModelSerializer):
     items = CartItemOutputSerializer(source="lines", many=True, read_only=True)
+    subtotal = _cart_amount()
+    discount_total = _cart_amount()
+    shipping_total = _cart_amount()
+    tax_total = _cart_amount()
     total = _cart_amount()
+    coupon_code = serializers.CharField(read_only=True, allow_null=True)
+    coupon_error = serializers.CharField(
+        read_only=True, allow_null=True, help_text="Why the cart's coupon does not apply now (no discount then)."
+    )
+    shipping_method = ShippingMethodSnapshotSerializer(read_only=True, allow_null=True)
     currency = serializers.CharField(read_only=True)
     item_count = serializers.IntegerField(read_only=True, help_text="Units in the cart.")
 
     class Meta:
         model = Cart
-        fields = ["id", "items", "total", "currency", "item_count"]
+        fields = [
+            "id",
+            "items",
+            *TOTALS_FIELDS,
+            "coupon_code",
+            "coupon_error",
+            "shipping_method",
+            "currency",
+            "item_count",
+        ]
 
 
 def _variant_or_product(attrs: dict) -> dict:
@@ -147,6 +168,7 @@ class OrderItemOutputSerializer(serializers.ModelSerializer):
 class OrderListOutputSerializer(serializers.ModelSerializer):
     balance_due = MoneyField(read_only=True)
     shipping = ShippingOutputSerializer(source="*", read_only=True)
+    shipping_method = ShippingMethodSnapshotSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Order
@@ -154,8 +176,9 @@ class OrderListOutputSerializer(serializers.ModelSerializer):
             "id",
             "user_id",
             "status",
-            "subtotal",
-            "total",
+            *TOTALS_FIELDS,
+            "coupon_code",
+            "shipping_method",
             "currency",
             "amount_paid",
             "balance_due",
@@ -217,6 +240,10 @@ class OrderLineInputSerializer(serializers.Serializer):
 class OrderInputSerializer(serializers.Serializer):
     items = serializers.ListField(child=OrderLineInputSerializer(), min_length=1, max_length=100)
     shipping = ShippingSerializer(required=False, allow_null=True)
+    shipping_method_id = _id(
+        required=False, allow_null=True, help_text="Required when an active shipping method serves the country."
+    )
+    coupon_code = serializers.CharField(max_length=50, required=False, allow_blank=True, allow_null=True)
     status = StatusField(required=False, help_text="Staff only (a customer may send only `pending`).")
     # Plain ids: whether they name a real user is checked after the staff-only check, so a
     # customer cannot probe which ids exist.
@@ -246,6 +273,9 @@ class OrderPatchInputSerializer(serializers.Serializer):
 
 class CheckoutInputSerializer(serializers.Serializer):
     shipping = ShippingSerializer()
+    shipping_method_id = _id(
+        required=False, allow_null=True, help_text="Required when an active shipping method serves the country."
+    )
 
     def validate(self, attrs):
         attrs["shipping"] = Shipping(**attrs["shipping"])

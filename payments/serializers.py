@@ -66,7 +66,10 @@ class SalesQuerySerializer(DateRangeSerializer):
 
 
 class ProfitSerializer(serializers.Serializer):
-    revenue = MoneyField(max_digits=TOTAL_DIGITS)
+    revenue = MoneyField(max_digits=TOTAL_DIGITS, help_text="Product revenue: the line totals, after offers.")
+    discounts = MoneyField(max_digits=TOTAL_DIGITS, help_text="Coupon discounts, deducted from profit.")
+    shipping = MoneyField(max_digits=TOTAL_DIGITS, help_text="Shipping charged, apart from revenue.")
+    tax = MoneyField(max_digits=TOTAL_DIGITS, help_text="Tax of these orders, apart from revenue.")
     cost = MoneyField(max_digits=TOTAL_DIGITS)
     profit = MoneyField(max_digits=TOTAL_DIGITS)
     orders_count = serializers.IntegerField()

@@ -53,6 +53,9 @@ class OrderErrorCode(StrEnum):
     ORDER_HAS_PAYMENTS = "order_has_payments"
     CART_EMPTY = "cart_empty"
     AMOUNT_TOO_LARGE = "amount_too_large"
+    COUPON_INVALID = "coupon_invalid"
+    SHIPPING_METHOD_REQUIRED = "shipping_method_required"
+    SHIPPING_METHOD_UNAVAILABLE = "shipping_method_unavailable"
 
 
 class PaymentErrorCode(StrEnum):

@@ -320,6 +320,8 @@ SPECTACULAR_SETTINGS = {
         "ProductRequestStatusEnum": "orders.models.ProductRequestStatus",
         "JobStatusEnum": "shop.jobs.models.JobStatus",
         "HealthStateEnum": ["ok", "error"],
+        # Shipping addresses, shipping methods' countries and tax rates share the one country list.
+        "CountryEnum": "django_countries.countries",
     },
     "SCHEMA_PATH_PREFIX": r"/api/",
     "PREPROCESSING_HOOKS": ["shop.schema.drop_optional_slash_duplicates"],
@@ -341,6 +343,9 @@ CORS_EXPOSE_HEADERS = ["Retry-After", "X-Request-ID", "ETag", "Idempotent-Replay
 
 SHOP_NAME = env("SHOP_NAME", default="Demo Shop")
 SHOP_CURRENCY = env("SHOP_CURRENCY", default="USD")
+# True: catalog prices already include tax (tax_total is the part of the total that is tax);
+# false: tax is added on top of them (see README, "Totals").
+PRICES_INCLUDE_TAX = env.bool("PRICES_INCLUDE_TAX", default=True)
 PRODUCT_MAX_IMAGES = env.int("PRODUCT_MAX_IMAGES", default=4)
 MAX_UPLOAD_MB = env.int("MAX_UPLOAD_MB", default=5)
 # A variant whose stock falls to this many units writes a stock.low webhook event; staff's

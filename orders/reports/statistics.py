@@ -1,7 +1,8 @@
 """Sales statistics, aggregated by the database over the lines of paid-or-later orders.
 
-Revenue is the sum of line totals (net of discounts), cost the sum of the `unit_cost`
-snapshots times quantities. Each function runs a fixed number of queries; Python only
+Revenue is product revenue: the sum of line totals (net of offers), cost the sum of the
+`unit_cost` snapshots times quantities. Coupon discounts, shipping charged and tax are
+reported apart from it, summed over the orders' snapshots. Each function runs a fixed number of queries; Python only
 shapes the aggregated rows (percentages, missing periods), never loops over orders.
 """
 
@@ -13,7 +14,7 @@ from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, Ma
 from django.db.models.functions import Coalesce, TruncDay, TruncMonth, TruncWeek
 from django.utils import timezone
 
-from orders.models import PAID_OR_LATER, OrderItem
+from orders.models import PAID_OR_LATER, Order, OrderItem
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -35,6 +36,16 @@ def sold_items(*, date_from: date | None = None, date_to: date | None = None) ->
     if date_to and date_to < date.max:
         items = items.filter(order__created_at__lt=_day_start(date_to + timedelta(days=1)))
     return items
+
+
+def sold_orders(*, date_from: date | None = None, date_to: date | None = None) -> QuerySet[Order]:
+    """Paid-or-later orders placed between the two days, both included."""
+    orders = Order.objects.filter(status__in=PAID_OR_LATER)
+    if date_from:
+        orders = orders.filter(created_at__gte=_day_start(date_from))
+    if date_to and date_to < date.max:
+        orders = orders.filter(created_at__lt=_day_start(date_to + timedelta(days=1)))
+    return orders
 
 
 def _cents(amount: Decimal) -> Decimal:
@@ -62,17 +73,28 @@ def _share(part: Decimal, total: Decimal) -> Decimal:
 
 
 def statistics_profit(*, date_from: date | None = None, date_to: date | None = None) -> dict:
-    """`{revenue, cost, profit, orders_count, currency}` in one query."""
+    """`{revenue, discounts, shipping, tax, cost, profit, orders_count, currency}` in two queries.
+
+    `revenue` is product revenue (line totals); `discounts` the coupons' discounts, which
+    `profit` (revenue - discounts - cost) deducts; `shipping` the shipping charged and
+    `tax` the tax of those orders, both apart from revenue and profit.
+    """
     totals = sold_items(date_from=date_from, date_to=date_to).aggregate(
         revenue=_money_sum("line_total"),
         cost=_money_sum(ExpressionWrapper(F("unit_cost") * F("quantity"), output_field=MONEY)),
         orders_count=Count("order_id", distinct=True),
     )
-    revenue, cost = _cents(totals["revenue"]), _cents(totals["cost"])
+    extras = sold_orders(date_from=date_from, date_to=date_to).aggregate(
+        discounts=_money_sum("discount_total"), shipping=_money_sum("shipping_total"), tax=_money_sum("tax_total")
+    )
+    revenue, cost, discounts = _cents(totals["revenue"]), _cents(totals["cost"]), _cents(extras["discounts"])
     return {
         "revenue": revenue,
+        "discounts": discounts,
+        "shipping": _cents(extras["shipping"]),
+        "tax": _cents(extras["tax"]),
         "cost": cost,
-        "profit": revenue - cost,
+        "profit": revenue - discounts - cost,
         "orders_count": totals["orders_count"],
         "currency": settings.SHOP_CURRENCY,
     }

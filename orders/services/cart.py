@@ -130,8 +130,8 @@ def cart_clear(*, user: User) -> Cart:
 
 
 @transaction.atomic
-def cart_checkout(*, user: User, shipping: Shipping) -> Order:
-    """Turn the user's cart into an order (see `order_place`) and empty it, in one transaction.
+def cart_checkout(*, user: User, shipping: Shipping, shipping_method_id: int | None = None) -> Order:
+    """Turn the user's cart into an order (see `order_place`) with its coupon, and empty it, in one transaction.
 
     The cart row stays locked until commit, so a double-clicked checkout places one order
     and the second finds the cart empty. Raises CartEmpty (400) and whatever `order_place`
@@ -142,9 +142,13 @@ def cart_checkout(*, user: User, shipping: Shipping) -> Order:
     if not items:
         raise CartEmpty()
     lines = [OrderLine(item.product_id, item.quantity, item.size, item.color, item.variant_id) for item in items]
-    order = order_place(user=user, lines=lines, shipping=shipping)
+    coupon_code = cart.coupon.code if cart.coupon else None
+    order = order_place(
+        user=user, lines=lines, shipping=shipping, shipping_method_id=shipping_method_id, coupon_code=coupon_code
+    )
     cart.items.all().delete()
-    _cart_touch(cart=cart)
+    cart.coupon = None
+    cart.save(update_fields=["coupon", "updated_at"])
     return order
 
 

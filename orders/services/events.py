@@ -65,7 +65,12 @@ def order_webhook_data(*, order: Order) -> dict:
         "status": order.status,
         "currency": order.currency,
         "subtotal": order.subtotal,
+        "discount_total": order.discount_total,
+        "shipping_total": order.shipping_total,
+        "tax_total": order.tax_total,
         "total": order.total,
+        "coupon_code": order.coupon_code,
+        "shipping_method": order.shipping_method,
         "amount_paid": order.amount_paid,
         "tracking_number": order.tracking_number,
         "shipping": {

@@ -3,6 +3,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models, transaction
 
 from accounts.models import User
@@ -12,8 +13,10 @@ from catalog.selectors import product_discounts_now
 from catalog.services.stock import stock_move
 from orders.errors import AmountTooLarge, IllegalStatusTransition, InvalidOrderItem, OrderHasPayments, OrderLocked
 from orders.models import PAID_OR_LATER, Order, OrderEventType, OrderItem, OrderStatus
+from orders.pricing import PricingTerms, totals_compute
 from orders.services.events import order_event_record, order_webhook_data
 from orders.services.lines import OrderLine, line_quantity_check, line_sku, line_unit_price, lines_resolve
+from orders.totals.services import coupon_redeem, coupon_release, order_terms_choose
 from shop.webhooks.models import WebhookEventType
 from shop.webhooks.services import webhook_event_record
 
@@ -55,6 +58,8 @@ def order_place(
     shipping: Shipping | None = None,
     status: str = OrderStatus.PENDING,
     actor: User | None = None,
+    shipping_method_id: int | None = None,
+    coupon_code: str | None = None,
 ) -> Order:
     """Create an order of `lines` for `user`, reserving the stock and snapshotting prices.
 
@@ -62,21 +67,37 @@ def order_place(
     later catalog changes never alter the order. `status` lets staff record an order that
     is already further along (a paid phone order); it cannot start cancelled. `actor` is
     who placed it (staff for someone else), `user` by default.
+    It is priced (orders.pricing) with the shipping method `shipping_method_id`, the coupon
+    `coupon_code` (redeemed here, in this transaction) and the shipping country's tax rate,
+    all snapshotted on the order.
     Writes the `placed` timeline event and the order.created webhook event (and
     order.paid for an order recorded as paid or later).
     Raises InvalidOrderItem (400) for an unknown or disabled product or a variant the
     product does not have, AmountTooLarge (400) when an amount would not fit its column,
-    OutOfStock (409) when a product is short; nothing is written then.
+    OutOfStock (409) when a product is short, ShippingMethodRequired/Unavailable (400) and
+    CouponInvalid (400, also when simultaneous checkouts took its last use); nothing is written then.
     """
     if status == OrderStatus.CANCELLED:
         raise InvalidOrderItem("An order cannot be created cancelled.", field="status")
     order = Order(user=user, status=status)
-    _shipping_apply(order=order, shipping=shipping or Shipping())
+    shipping = shipping or Shipping()
+    _shipping_apply(order=order, shipping=shipping)
     items = _items_build(lines=lines)
-    _totals_apply(order=order, items=items)
+    terms, coupon = order_terms_choose(
+        user=user,
+        country=shipping.country,
+        line_totals=[item.line_total for item in items],
+        shipping_method_id=shipping_method_id,
+        coupon_code=coupon_code,
+    )
+    _totals_apply(order=order, items=items, terms=terms)
     # Stock next: the conditional UPDATEs take the variant and product row locks in id order
-    # before any insert takes shared locks on the same rows through its foreign keys.
+    # before any insert takes shared locks on the same rows through its foreign keys. The
+    # coupon's row comes after them, in every checkout alike.
     stock_move(reserve=_units_by_variant(items))
+    if coupon is not None:
+        coupon_redeem(coupon=coupon, user=user)
+        order.coupon = coupon
     order.save()
     for item in items:
         item.order = order
@@ -105,9 +126,10 @@ def order_update(
 ) -> Order:
     """Replace the items of `order` with `lines`, moving stock for the difference only.
 
-    New items are priced as of now. A customer may do it while the order is pending, staff
-    until it ships. `status`, when given and different, then moves the order through
-    `order_status_change`. Writes the `items_changed` timeline event, by `actor`.
+    New items are priced as of now, on the terms (coupon, shipping, tax) the order was placed
+    with. A customer may do it while the order is pending, staff until it ships. `status`,
+    when given and different, then moves the order through `order_status_change`. Writes the
+    `items_changed` timeline event, by `actor`.
     Raises OrderLocked (409) when the order can no longer change, InvalidOrderItem (400),
     AmountTooLarge (400), OutOfStock (409), IllegalStatusTransition (409); all or nothing.
     """
@@ -123,7 +145,7 @@ def order_update(
     for item in items:
         item.order = order
     OrderItem.objects.bulk_create(items)
-    order.save(update_fields=["subtotal", "total", "updated_at"])
+    order.save(update_fields=["subtotal", "discount_total", "shipping_total", "tax_total", "total", "updated_at"])
     order_event_record(
         order=order,
         type=OrderEventType.ITEMS_CHANGED,
@@ -156,6 +178,7 @@ def order_status_change(*, order: Order, status: str, actor: User | None = None)
         )
     if status == OrderStatus.CANCELLED:
         stock_move(release=_units_by_variant(order.items.all()))
+        coupon_release(order=order)
     previous = order.status
     order.status = status
     order.save(update_fields=["status", "updated_at"])
@@ -212,6 +235,7 @@ def order_delete(*, order: Order, by_staff: bool) -> None:
     _editable_check(order=order, by_staff=by_staff, staff_statuses=tuple(OrderStatus))
     if order.status in STOCK_HELD:
         stock_move(release=_units_by_variant(order.items.all()))
+    coupon_release(order=order)
     order.delete()
 
 
@@ -297,9 +321,15 @@ def _units_by_variant(items) -> Counter[int]:
 
 
 def _totals_apply(
-    *, order: Order, items: Sequence[OrderItem], line_field: str = "items.{index}.quantity", totals_field: str = "items"
+    *,
+    order: Order,
+    items: Sequence[OrderItem],
+    terms: PricingTerms | None = None,
+    line_field: str = "items.{index}.quantity",
+    totals_field: str = "items",
 ) -> None:
-    """Set the order's totals, having checked every amount of the items and the order against its column.
+    """Set the order's totals from its items' line totals and `terms` (default: the ones it was placed on),
+    having checked every amount of the items and the order against its column.
 
     The one guard between cart and order arithmetic and the database: MariaDB refuses an
     amount wider than its column, and SQLite stores it and then fails to read it back.
@@ -307,8 +337,13 @@ def _totals_apply(
     """
     for index, item in enumerate(items):
         _columns_check(item, field=line_field.format(index=index))
-    order.subtotal = sum((item.unit_price * item.quantity for item in items), Decimal("0"))
-    order.total = sum((item.line_total for item in items), Decimal("0"))
+    if terms is None:
+        terms = PricingTerms.from_snapshot(order.pricing, prices_include_tax=settings.PRICES_INCLUDE_TAX)
+    totals = totals_compute(line_totals=[item.line_total for item in items], terms=terms)
+    order.subtotal, order.discount_total, order.total = totals.subtotal, totals.discount_total, totals.total
+    order.shipping_total, order.tax_total = totals.shipping_total, totals.tax_total
+    order.pricing = terms.snapshot()
+    order.coupon_code = terms.coupon.code if terms.coupon else ""
     _columns_check(order, field=totals_field)
 
 

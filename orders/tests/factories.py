@@ -4,7 +4,7 @@ import factory
 
 from accounts.tests.factories import UserFactory
 from catalog.tests.factories import ProductFactory
-from orders.models import Cart, CartItem, Order, OrderItem
+from orders.models import Cart, CartItem, Coupon, CouponKind, Order, OrderItem, ShippingMethod, TaxRate
 
 
 class CartFactory(factory.django.DjangoModelFactory):
@@ -53,3 +53,35 @@ class OrderItemFactory(factory.django.DjangoModelFactory):
     unit_cost = Decimal("12.00")
     quantity = 2
     line_total = factory.LazyAttribute(lambda item: item.unit_price * item.quantity)
+
+
+class ShippingMethodFactory(factory.django.DjangoModelFactory):
+    """An active method serving every country unless `countries` says otherwise."""
+
+    class Meta:
+        model = ShippingMethod
+
+    name = factory.Sequence(lambda n: f"Method {n}")
+    price = Decimal("4.90")
+    estimated_days = 3
+
+
+class CouponFactory(factory.django.DjangoModelFactory):
+    """An active 10 % coupon without limits."""
+
+    class Meta:
+        model = Coupon
+
+    code = factory.Sequence(lambda n: f"SAVE{n}")
+    kind = CouponKind.PERCENT
+    value = Decimal("10")
+
+
+class TaxRateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TaxRate
+        django_get_or_create = ["country"]
+
+    country = "FR"
+    rate = Decimal("20.00")
+    name = "TVA"

@@ -76,7 +76,7 @@ def test_place_order_returns_201_with_the_order(customer_client, customer):
     ]
     assert {key: body["order"][key] for key in ("user_id", "subtotal", "total", "amount_paid", "balance_due")} == {
         "user_id": customer.pk,
-        "subtotal": "24.00",
+        "subtotal": "12.00",
         "total": "12.00",
         "amount_paid": "0.00",
         "balance_due": "12.00",

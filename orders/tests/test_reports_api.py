@@ -22,6 +22,9 @@ def test_profit_renders_money_as_strings(sales, staff_client):
     assert response.status_code == 200
     assert response.json() == {
         "revenue": "145.00",
+        "discounts": "0.00",
+        "shipping": "0.00",
+        "tax": "0.00",
         "cost": "78.00",
         "profit": "67.00",
         "orders_count": 3,

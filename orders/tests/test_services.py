@@ -55,7 +55,8 @@ def test_place_snapshots_prices_discount_cost_and_name():
     assert (item.product_name, item.unit_price, item.unit_cost) == ("Wool coat", Decimal("80.00"), Decimal("30.00"))
     assert item.discount_percentage == Decimal("25")
     assert item.line_total == Decimal("120.00")
-    assert (order.subtotal, order.total) == (Decimal("160.00"), Decimal("120.00"))
+    # The subtotal is after offers: what a coupon and the free-shipping threshold apply to.
+    assert (order.subtotal, order.total) == (Decimal("120.00"), Decimal("120.00"))
     assert order.status == OrderStatus.PENDING
     assert order.user == user
 

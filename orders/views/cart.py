@@ -12,16 +12,25 @@ from orders.serializers import (
     OrderCreatedSerializer,
 )
 from orders.services.cart import cart_checkout, cart_clear, cart_item_add, cart_item_remove, cart_item_update
+from orders.totals.cart import cart_coupon_apply, cart_coupon_remove, cart_totals_set
+from orders.totals.serializers import CartCouponInputSerializer, CartPricingQuerySerializer
 from orders.views.orders import order_created_response
 from shop.throttles import OrdersThrottle
 
 
 def _cart_response(request, status=http.HTTP_200_OK) -> Response:
-    return Response(CartOutputSerializer(cart_detail(user=request.user)).data, status=status)
+    query = CartPricingQuerySerializer(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    cart = cart_totals_set(cart=cart_detail(user=request.user), user=request.user, **query.validated_data)
+    return Response(CartOutputSerializer(cart).data, status=status)
 
 
 class CartView(APIView):
-    @extend_schema(responses=CartOutputSerializer, summary="The user's cart, priced as of now")
+    @extend_schema(
+        responses=CartOutputSerializer,
+        parameters=[CartPricingQuerySerializer],
+        summary="The user's cart, priced as of now (shipping and tax for ?country=)",
+    )
     def get(self, request):
         return _cart_response(request)
 
@@ -69,5 +78,23 @@ class CartCheckoutView(APIView):
     def post(self, request):
         data = CheckoutInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        order = cart_checkout(user=request.user, shipping=data.validated_data["shipping"])
+        order = cart_checkout(user=request.user, **data.validated_data)
         return order_created_response(order)
+
+
+class CartCouponView(APIView):
+    @extend_schema(
+        request=CartCouponInputSerializer,
+        responses={200: CartOutputSerializer},
+        summary="Apply a coupon to the cart (400 coupon_invalid with the reason)",
+    )
+    def post(self, request):
+        data = CartCouponInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        cart_coupon_apply(user=request.user, **data.validated_data)
+        return _cart_response(request)
+
+    @extend_schema(responses={200: CartOutputSerializer}, summary="Take the coupon off the cart")
+    def delete(self, request):
+        cart_coupon_remove(user=request.user)
+        return _cart_response(request)

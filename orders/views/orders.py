@@ -88,7 +88,13 @@ class OrderViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                 raise ValidationError({"user_id": ["No user has this id."]})
         status = values.get("status", OrderStatus.PENDING)
         order = order_place(
-            user=owner, lines=values["items"], shipping=values.get("shipping"), status=status, actor=request.user
+            user=owner,
+            lines=values["items"],
+            shipping=values.get("shipping"),
+            status=status,
+            actor=request.user,
+            shipping_method_id=values.get("shipping_method_id"),
+            coupon_code=values.get("coupon_code"),
         )
         return order_created_response(order)
 
