@@ -94,6 +94,19 @@ class CartItemUpdateInputSerializer(serializers.Serializer):
 # --- Orders -------------------------------------------------------------------
 
 
+ADDRESS_ID_HELP = "One of the customer's saved addresses (/api/auth/addresses), copied as the shipping address."
+
+
+def _shipping_or_address(attrs: dict, *, required: bool) -> None:
+    """`shipping` or `address_id`, never both (and one of them when `required`); `shipping` as a Shipping."""
+    if attrs.get("shipping") and attrs.get("address_id") is not None:
+        raise serializers.ValidationError({"address_id": ["Send either shipping or address_id, not both."]})
+    if required and not attrs.get("shipping") and attrs.get("address_id") is None:
+        raise serializers.ValidationError({"shipping": ["Send a shipping address or the address_id of a saved one."]})
+    if attrs.get("shipping"):
+        attrs["shipping"] = Shipping(**attrs["shipping"])
+
+
 class ShippingSerializer(serializers.Serializer):
     """A shipping address as the client sends it; the country also accepts its English name."""
 
@@ -196,6 +209,7 @@ class OrderLineInputSerializer(serializers.Serializer):
 class OrderInputSerializer(serializers.Serializer):
     items = serializers.ListField(child=OrderLineInputSerializer(), min_length=1, max_length=100)
     shipping = ShippingSerializer(required=False, allow_null=True)
+    address_id = _id(required=False, help_text=ADDRESS_ID_HELP)
     status = StatusField(required=False, help_text="Staff only (a customer may send only `pending`).")
     # Plain ids: whether they name a real user is checked after the staff-only check, so a
     # customer cannot probe which ids exist.
@@ -208,8 +222,7 @@ class OrderInputSerializer(serializers.Serializer):
             raise serializers.ValidationError({"user_id": "user_id and utilisateur_id name different users."})
         if alias is not None:
             attrs["user_id"] = alias
-        if attrs.get("shipping"):
-            attrs["shipping"] = Shipping(**attrs["shipping"])
+        _shipping_or_address(attrs, required=False)
         return attrs
 
 
@@ -224,10 +237,11 @@ class OrderPatchInputSerializer(serializers.Serializer):
 
 
 class CheckoutInputSerializer(serializers.Serializer):
-    shipping = ShippingSerializer()
+    shipping = ShippingSerializer(required=False, help_text="Required unless `address_id` is sent.")
+    address_id = _id(required=False, help_text=ADDRESS_ID_HELP)
 
     def validate(self, attrs):
-        attrs["shipping"] = Shipping(**attrs["shipping"])
+        _shipping_or_address(attrs, required=True)
         return attrs
 
 

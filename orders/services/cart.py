@@ -100,7 +100,7 @@ def cart_clear(*, user: User) -> Cart:
 
 
 @transaction.atomic
-def cart_checkout(*, user: User, shipping: Shipping) -> Order:
+def cart_checkout(*, user: User, shipping: Shipping | None = None, address_id: int | None = None) -> Order:
     """Turn the user's cart into an order (see `order_place`) and empty it, in one transaction.
 
     The cart row stays locked until commit, so a double-clicked checkout places one order
@@ -112,7 +112,7 @@ def cart_checkout(*, user: User, shipping: Shipping) -> Order:
     if not items:
         raise CartEmpty()
     lines = [OrderLine(item.product_id, item.quantity, item.size, item.color) for item in items]
-    order = order_place(user=user, lines=lines, shipping=shipping)
+    order = order_place(user=user, lines=lines, shipping=shipping, address_id=address_id)
     cart.items.all().delete()
     _cart_touch(cart=cart)
     return order

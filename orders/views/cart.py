@@ -69,5 +69,5 @@ class CartCheckoutView(APIView):
     def post(self, request):
         data = CheckoutInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        order = cart_checkout(user=request.user, shipping=data.validated_data["shipping"])
+        order = cart_checkout(user=request.user, **data.validated_data)
         return order_created_response(order)

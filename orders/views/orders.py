@@ -88,7 +88,12 @@ class OrderViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                 raise ValidationError({"user_id": ["No user has this id."]})
         status = values.get("status", OrderStatus.PENDING)
         order = order_place(
-            user=owner, lines=values["items"], shipping=values.get("shipping"), status=status, actor=request.user
+            user=owner,
+            lines=values["items"],
+            shipping=values.get("shipping"),
+            address_id=values.get("address_id"),
+            status=status,
+            actor=request.user,
         )
         return order_created_response(order)
 
