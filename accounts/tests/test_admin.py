@@ -24,6 +24,7 @@ NO_INLINE_CHANGES = {
     f"{prefix}-{field}": "0" for prefix in ("addresses", "orders") for field in ("TOTAL_FORMS", "INITIAL_FORMS")
 }
 
+
 def test_user_list_searches_email_and_name(admin_browser):
     UserFactory(email="findme@example.com", name="Plain")
     UserFactory(email="other@example.com", name="Zorabelle")

@@ -68,3 +68,15 @@ def smtp_server(settings):
         yield server
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def eager_retries():
+    """Celery's eager mode runs a task's retries at once, in the caller's thread; it does so only when it
+    does not propagate the task's exceptions (with propagation, the first Retry would reach the test)."""
+    from shop.celery import app
+
+    saved = app.conf.task_eager_propagates
+    app.conf.task_eager_propagates = False
+    yield
+    app.conf.task_eager_propagates = saved
