@@ -4,8 +4,9 @@ from django.test import Client
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from accounts.models import User
+from accounts.models import Address, User
 from accounts.tests.factories import StaffFactory, UserFactory
+from orders.tests.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +126,16 @@ def test_admin_delete_removes_tokens_through_the_service(admin_browser, customer
     assert response.status_code == 302
     assert not User.objects.filter(pk=customer.pk).exists()
     assert not OutstandingToken.objects.exists()
+
+
+def test_customer_page_shows_their_addresses_and_orders(admin_browser, customer):
+    Address.objects.create(user=customer, full_name="Ada", address="12 Quai Voltaire", city="Paris", country="FR")
+    order = OrderFactory(user=customer, tracking_number="TRACK-77")
+    OrderFactory(tracking_number="SOMEONE-ELSE")
+
+    page = admin_browser.get(f"/admin/accounts/user/{customer.pk}/change/").content.decode()
+
+    assert "12 Quai Voltaire" in page
+    assert "TRACK-77" in page
+    assert f"/admin/orders/order/{order.pk}/change/" in page
+    assert "SOMEONE-ELSE" not in page
