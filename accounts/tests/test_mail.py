@@ -18,17 +18,6 @@ RESET_MESSAGE = {"message": "If this email is registered, a reset link has been 
 NEW_PASSWORD = "Another-Battery-77"
 
 
-@pytest.fixture
-def mailed(django_capture_on_commit_callbacks):
-    """Run what a request enqueues on commit, as the queue would once the request's transaction commits."""
-
-    def run(call):
-        with django_capture_on_commit_callbacks(execute=True):
-            return call()
-
-    return run
-
-
 def _link(message, path: str) -> dict[str, str]:
     text, html = mail_parts(message)
     url = re.search(r"http://shop\.test/" + path + r"\?\S+", text).group(0)

@@ -22,15 +22,6 @@ def _shop(settings):
     settings.STOREFRONT_URL = "https://shop.test"
 
 
-@pytest.fixture
-def mailed(django_capture_on_commit_callbacks):
-    def run(call):
-        with django_capture_on_commit_callbacks(execute=True):
-            return call()
-
-    return run
-
-
 def test_placed_paid_and_shipped_order_gets_three_mails_in_order_with_its_totals(
     customer, customer_client, staff_client, smtp_server, mailed
 ):

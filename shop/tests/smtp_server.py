@@ -5,6 +5,7 @@ free port of 127.0.0.1, points the project's SMTP settings at it as `EMAIL_URL` 
 (`smtp://127.0.0.1:<port>`), and yields the `SmtpServer`: tests read the messages it
 accepted (`.messages`, parsed, in order) and make it refuse the next ones for now
 (`.refuse_next(n)`: 451, which Django's backend raises as an SMTPDataError).
+`mailed(call)` runs `call()` and then what it enqueued on commit, as the queue would.
 """
 
 import socket
@@ -80,3 +81,15 @@ def eager_retries():
     app.conf.task_eager_propagates = False
     yield
     app.conf.task_eager_propagates = saved
+
+
+@pytest.fixture
+def mailed(django_capture_on_commit_callbacks):
+    """`mailed(call)`: run `call()` (a request, a service), then the tasks it enqueued on commit, in this thread
+    (Celery's eager mode), as the queue would once the call's transaction commits; returns what `call` returned."""
+
+    def run(call):
+        with django_capture_on_commit_callbacks(execute=True):
+            return call()
+
+    return run
