@@ -5,10 +5,32 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from accounts.errors import StaffAccountProtected
-from accounts.models import User
+from accounts.models import Address, User
 from accounts.resources import CustomerResource
 from accounts.services import user_delete
+from orders.models import Order
 from shop.admin_export import CsvExportMixin
+
+
+class AddressInline(admin.TabularInline):
+    model = Address
+    extra = 0
+    fields = ("full_name", "address", "city", "postal_code", "country", "phone", "is_default")
+
+
+class OrderInline(admin.TabularInline):
+    """The customer's orders, newest first, each a link to its own page (changed there, never here)."""
+
+    model = Order
+    extra = 0
+    fields = ("status", "total", "currency", "amount_paid", "tracking_number", "created_at")
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+    ordering = ("-created_at", "-id")
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class UserChangeForm(auth_forms.UserChangeForm):
@@ -18,7 +40,16 @@ class UserChangeForm(auth_forms.UserChangeForm):
 
     class Meta:
         model = User
-        fields = ("email", "name", "is_active", "is_staff", "is_superuser", "groups", "user_permissions")
+        fields = (
+            "email",
+            "email_verified",
+            "name",
+            "is_active",
+            "is_staff",
+            "is_superuser",
+            "groups",
+            "user_permissions",
+        )
 
 
 class UserCreationForm(auth_forms.AdminUserCreationForm):
@@ -32,20 +63,25 @@ class UserAdmin(CsvExportMixin, DjangoUserAdmin):
     resource_classes = [CustomerResource]
     form = UserChangeForm
     add_form = UserCreationForm
-    list_display = ("email", "name", "is_staff", "is_active", "created_at")
-    list_filter = ("is_staff", "is_active", "is_superuser")
+    list_display = ("email", "name", "email_verified", "is_staff", "is_active", "created_at")
+    list_filter = ("is_staff", "is_active", "is_superuser", "email_verified")
+    inlines = [AddressInline, OrderInline]
     search_fields = ("email", "name")
     ordering = ("-created_at",)
     date_hierarchy = "created_at"
     readonly_fields = ("password_change", "last_login", "created_at")
     fieldsets = (
-        (None, {"fields": ("email", "name", "password_change")}),
+        (None, {"fields": ("email", "email_verified", "name", "password_change")}),
         ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
         ("Dates", {"fields": ("last_login", "created_at")}),
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "name", "usable_password", "password1", "password2")}),
     )
+
+    def get_inlines(self, request, obj):
+        # A new account has no addresses or orders yet.
+        return self.inlines if obj is not None else []
 
     @admin.display(description="Password")
     def password_change(self, obj):

@@ -56,3 +56,25 @@ class SignInUnavailable(DomainError):
     status_code = 503
     code = AccountErrorCode.SIGN_IN_UNAVAILABLE
     default_message = "Signing in is unavailable for a moment; try again shortly."
+
+
+class LinkInvalid(DomainError):
+    """A password-reset or email-verification link that is malformed, expired or already used."""
+
+    code = AccountErrorCode.LINK_INVALID
+    default_message = "This link is invalid, has expired or was already used; ask for a new one."
+
+    def __init__(self, message: str | None = None, **kwargs):
+        kwargs.setdefault("field", "token")
+        super().__init__(message, **kwargs)
+
+
+class EmailNotVerified(DomainError):
+    status_code = 403
+    code = AccountErrorCode.EMAIL_NOT_VERIFIED
+    default_message = "Verify your email address first: follow the link we mailed you, or ask for a new one."
+
+
+class AddressBookFull(Conflict):
+    code = AccountErrorCode.ADDRESS_BOOK_FULL
+    default_message = "Your address book is full: delete an address first."

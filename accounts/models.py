@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django_countries.fields import CountryField
 
 
 def normalize_email(email: str) -> str:
@@ -29,6 +30,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     name = models.CharField(max_length=150, blank=True)
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
+    # Set by the link mailed at sign-up and after every email change (REQUIRE_VERIFIED_EMAIL).
+    email_verified = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = UserManager()
@@ -69,3 +72,26 @@ class RefreshTokenRotation(models.Model):
 
     def __str__(self):
         return f"Rotation of token {self.token_id}"
+
+
+class Address(models.Model):
+    """A shipping address of the customer's address book; an order copies it, so editing it changes no order."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="addresses")
+    full_name = models.CharField(max_length=150)
+    address = models.CharField(max_length=300)
+    city = models.CharField(max_length=120)
+    postal_code = models.CharField(max_length=20, blank=True)
+    country = CountryField()
+    phone = models.CharField(max_length=40, blank=True)
+    # At most one per user: accounts.services.addresses serialises writes on the user's row, as
+    # MariaDB has no partial unique index to say it.
+    is_default = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-is_default", "id"]
+        indexes = [models.Index(fields=["user", "id"], name="address_user")]
+
+    def __str__(self):
+        return f"{self.full_name}, {self.address}, {self.city}"

@@ -1,7 +1,11 @@
+from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
-from accounts.models import User
-from orders.models import Order, OrderStatus
+from accounts.models import Address, User
+from catalog.models import Review
+from orders.models import Order, OrderStatus, ProductRequest, QuoteRequest, QuoteRequestItem
+from orders.serializers import OrderOutputSerializer
+from payments.serializers import PaymentOutputSerializer
 from shop.serializers import MessageSerializer, MoneyField
 
 # Long enough for any passphrase, short enough that hashing it stays cheap.
@@ -24,7 +28,7 @@ def _password_field(**kwargs) -> serializers.CharField:
 class UserSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
-        fields = ["id", "email", "name", "is_staff", "is_active", "created_at"]
+        fields = ["id", "email", "name", "email_verified", "is_staff", "is_active", "created_at"]
         read_only_fields = fields
 
 
@@ -33,7 +37,7 @@ class UserSummarySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "email", "name", "is_staff"]
+        fields = ["id", "email", "name", "email_verified", "is_staff"]
         read_only_fields = fields
 
 
@@ -136,3 +140,114 @@ class UserUpdateInputSerializer(serializers.Serializer):
     is_active = serializers.BooleanField(
         required=False, allow_null=True, default=None, help_text="Superusers only; ignored otherwise."
     )
+
+
+# --- Password reset, email verification ----------------------------------------
+
+
+class PasswordResetInputSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+
+
+class PasswordResetConfirmInputSerializer(serializers.Serializer):
+    uid = serializers.CharField(max_length=64, help_text="The `uid` parameter of the mailed link.")
+    token = serializers.CharField(max_length=128, help_text="The `token` parameter of the mailed link.")
+    new_password = _password_field()
+
+
+class EmailVerifyInputSerializer(serializers.Serializer):
+    uid = serializers.CharField(max_length=64, help_text="The `uid` parameter of the mailed link.")
+    token = serializers.CharField(max_length=128, help_text="The `token` parameter of the mailed link.")
+
+
+class EmailVerifiedOutputSerializer(MessageSerializer):
+    user = UserSerializer()
+
+
+# --- Address book -------------------------------------------------------------
+
+
+class AddressSerializer(serializers.ModelSerializer):
+    """An address of the book as read and written; on PATCH every field is optional."""
+
+    country = CountryField(help_text="ISO 3166-1 alpha-2 code, e.g. FR.")
+
+    class Meta:
+        model = Address
+        fields = ["id", "full_name", "address", "city", "postal_code", "country", "phone", "is_default"]
+        read_only_fields = ["id"]
+        extra_kwargs = {"postal_code": {"default": ""}, "phone": {"default": ""}, "is_default": {"default": False}}
+
+
+# --- Data export --------------------------------------------------------------
+
+
+class ExportAccountSerializer(UserSerializer):
+    class Meta(UserSerializer.Meta):
+        fields = [*UserSerializer.Meta.fields, "last_login"]
+        read_only_fields = fields
+
+
+class ExportOrderSerializer(OrderOutputSerializer):
+    payments = PaymentOutputSerializer(many=True, read_only=True)
+
+    class Meta(OrderOutputSerializer.Meta):
+        fields = [*OrderOutputSerializer.Meta.fields, "payments"]
+
+
+class ExportReviewSerializer(serializers.ModelSerializer):
+    product_name = serializers.CharField(source="product.name", read_only=True)
+
+    class Meta:
+        model = Review
+        fields = ["id", "product_id", "product_name", "rating", "comment", "created_at"]
+        read_only_fields = fields
+
+
+class ExportQuoteItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = QuoteRequestItem
+        fields = ["product_id", "product_name", "product_slug", "unit_price", "quantity"]
+        read_only_fields = fields
+
+
+_INQUIRY_FIELDS = ["id", "status", "full_name", "email", "phone", "country", "city"]
+
+
+class ExportQuoteRequestSerializer(serializers.ModelSerializer):
+    items = ExportQuoteItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = QuoteRequest
+        fields = [*_INQUIRY_FIELDS, "address", "message", "items", "quoted_at", "created_at"]
+        read_only_fields = fields
+
+
+class ExportProductRequestSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProductRequest
+        fields = [
+            *_INQUIRY_FIELDS,
+            "company",
+            "description",
+            "quantity",
+            "desired_deadline",
+            "budget",
+            "reference_url",
+            "file_url",
+            "answered_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ProfileExportSerializer(serializers.Serializer):
+    """Everything the shop holds about the caller (GDPR's right of access), as one document."""
+
+    exported_at = serializers.DateTimeField()
+    account = ExportAccountSerializer()
+    addresses = AddressSerializer(many=True)
+    orders = ExportOrderSerializer(many=True, help_text="Newest first, with items and payments.")
+    reviews = ExportReviewSerializer(many=True)
+    quote_requests = ExportQuoteRequestSerializer(many=True, help_text="Made with the account's email.")
+    product_requests = ExportProductRequestSerializer(many=True, help_text="Made with the account's email.")

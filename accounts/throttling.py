@@ -17,11 +17,12 @@ from rest_framework.throttling import BaseThrottle
 
 from accounts.errors import SignInUnavailable
 from accounts.models import normalize_email
-from shop.throttles import CACHE_ERRORS
+from shop.throttles import CACHE_ERRORS, SettingsRateThrottle
 
 logger = logging.getLogger(__name__)
 
 LOGIN_SCOPE = "login"
+PASSWORD_RESET_SCOPE = "password_reset"
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
@@ -157,3 +158,24 @@ class ReleasesLoginAttempt:
     def finalize_response(self, request, response, *args, **kwargs):
         login_attempt_release(request)
         return super().finalize_response(request, response, *args, **kwargs)
+
+
+class PasswordResetThrottle(SettingsRateThrottle):
+    """Reset requests per client address: `THROTTLE_PASSWORD_RESET`."""
+
+    scope = PASSWORD_RESET_SCOPE
+
+
+class PasswordResetEmailThrottle(PasswordResetThrottle):
+    """Reset requests per email, whoever sends them: `THROTTLE_PASSWORD_RESET`.
+
+    Keyed on the email whether or not an account has it, so being throttled tells nothing
+    about the account, and nobody can flood one mailbox with reset links from many addresses.
+    """
+
+    def get_cache_key(self, request, view):
+        email = request.data.get("email") if hasattr(request.data, "get") else None
+        if not isinstance(email, str) or not email.strip():
+            return None
+        digest = hashlib.sha256(normalize_email(email).encode()).hexdigest()
+        return self.cache_format % {"scope": f"{self.scope}-email", "ident": digest}

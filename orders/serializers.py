@@ -127,6 +127,19 @@ class CartItemUpdateInputSerializer(serializers.Serializer):
 # --- Orders -------------------------------------------------------------------
 
 
+ADDRESS_ID_HELP = "One of the customer's saved addresses (/api/auth/addresses), copied as the shipping address."
+
+
+def _shipping_or_address(attrs: dict, *, required: bool) -> None:
+    """`shipping` or `address_id`, never both (and one of them when `required`); `shipping` as a Shipping."""
+    if attrs.get("shipping") and attrs.get("address_id") is not None:
+        raise serializers.ValidationError({"address_id": ["Send either shipping or address_id, not both."]})
+    if required and not attrs.get("shipping") and attrs.get("address_id") is None:
+        raise serializers.ValidationError({"shipping": ["Send a shipping address or the address_id of a saved one."]})
+    if attrs.get("shipping"):
+        attrs["shipping"] = Shipping(**attrs["shipping"])
+
+
 class ShippingSerializer(serializers.Serializer):
     """A shipping address as the client sends it; the country also accepts its English name."""
 
@@ -244,6 +257,7 @@ class OrderInputSerializer(serializers.Serializer):
         required=False, allow_null=True, help_text="Required when an active shipping method serves the country."
     )
     coupon_code = serializers.CharField(max_length=50, required=False, allow_blank=True, allow_null=True)
+    address_id = _id(required=False, help_text=ADDRESS_ID_HELP)
     status = StatusField(required=False, help_text="Staff only (a customer may send only `pending`).")
     # Plain ids: whether they name a real user is checked after the staff-only check, so a
     # customer cannot probe which ids exist.
@@ -256,8 +270,7 @@ class OrderInputSerializer(serializers.Serializer):
             raise serializers.ValidationError({"user_id": "user_id and utilisateur_id name different users."})
         if alias is not None:
             attrs["user_id"] = alias
-        if attrs.get("shipping"):
-            attrs["shipping"] = Shipping(**attrs["shipping"])
+        _shipping_or_address(attrs, required=False)
         return attrs
 
 
@@ -272,13 +285,14 @@ class OrderPatchInputSerializer(serializers.Serializer):
 
 
 class CheckoutInputSerializer(serializers.Serializer):
-    shipping = ShippingSerializer()
+    shipping = ShippingSerializer(required=False, help_text="Required unless `address_id` is sent.")
+    address_id = _id(required=False, help_text=ADDRESS_ID_HELP)
     shipping_method_id = _id(
         required=False, allow_null=True, help_text="Required when an active shipping method serves the country."
     )
 
     def validate(self, attrs):
-        attrs["shipping"] = Shipping(**attrs["shipping"])
+        _shipping_or_address(attrs, required=True)
         return attrs
 
 

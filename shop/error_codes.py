@@ -39,6 +39,9 @@ class AccountErrorCode(StrEnum):
     TOKEN_REUSED = "token_reused"
     WRONG_PASSWORD = "wrong_password"
     SIGN_IN_UNAVAILABLE = "sign_in_unavailable"
+    LINK_INVALID = "link_invalid"
+    EMAIL_NOT_VERIFIED = "email_not_verified"
+    ADDRESS_BOOK_FULL = "address_book_full"
 
 
 class CatalogErrorCode(StrEnum):

@@ -232,6 +232,26 @@ REFRESH_COOKIE_PATH = "/api/auth/"
 REFRESH_COOKIE_SECURE = env.bool("REFRESH_COOKIE_SECURE", default=not DEBUG)
 REFRESH_COOKIE_SAMESITE = env("REFRESH_COOKIE_SAMESITE", default="Lax")
 
+# Seconds a password-reset link works (Django's setting; the link also dies once used).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3600)
+# Seconds an email-verification link works (a new one: POST /api/auth/email/verify/resend).
+EMAIL_VERIFICATION_TIMEOUT = env.int("EMAIL_VERIFICATION_TIMEOUT", default=7 * 86400)
+# On: checkout and order placement answer 403 email_not_verified until the customer verified their email.
+REQUIRE_VERIFIED_EMAIL = env.bool("REQUIRE_VERIFIED_EMAIL", default=False)
+
+# --- Mail (shop/mail.py) --------------------------------------------------------
+
+# smtp://user:pass@host:587/?tls=True (smtp+tls://, smtp+ssl:// too); empty: printed to the console.
+EMAIL_URL = env("EMAIL_URL", default="") or "consolemail://"
+vars().update(env.email_url_config(EMAIL_URL))
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT_SECONDS", default=10)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="") or "shop@localhost"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The storefront's base URL: links in mails (password reset, email verification, orders) point there.
+STOREFRONT_URL = (env("STOREFRONT_URL", default="") or "http://localhost:3000").rstrip("/")
+# Who hears of each new quote or product request; empty: nobody.
+STAFF_NOTIFICATION_EMAILS = env.list("STAFF_NOTIFICATION_EMAILS", default=[])
+
 # --- Admin -------------------------------------------------------------------
 
 # Where the admin lives (a path with a trailing slash); another than the guessable default
@@ -297,6 +317,8 @@ REST_FRAMEWORK = {
         "public_request": env("THROTTLE_PUBLIC_REQUEST", default="10/hour"),
         "assistant": env("THROTTLE_ASSISTANT", default="20/min"),
         "orders": env("THROTTLE_ORDERS", default="10/min"),
+        "password_reset": env("THROTTLE_PASSWORD_RESET", default="5/hour"),
+        "email_verify": env("THROTTLE_EMAIL_VERIFY", default="5/hour"),
     },
     # Unset means no proxy: DRF would otherwise key anonymous throttles on the client's own
     # X-Forwarded-For, which a client can change on every request.

@@ -4,8 +4,9 @@ from django.test import Client
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from accounts.models import User
+from accounts.models import Address, User
 from accounts.tests.factories import StaffFactory, UserFactory
+from orders.tests.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,6 +18,12 @@ def admin_browser(superuser) -> Client:
     browser = Client()
     browser.force_login(superuser)
     return browser
+
+
+# The management forms of the customer page's inlines (addresses, orders), changing none of their rows.
+NO_INLINE_CHANGES = {
+    f"{prefix}-{field}": "0" for prefix in ("addresses", "orders") for field in ("TOTAL_FORMS", "INITIAL_FORMS")
+}
 
 
 def test_user_list_searches_email_and_name(admin_browser):
@@ -85,7 +92,7 @@ def test_change_form_saves_without_touching_the_password(admin_browser, customer
 
     response = admin_browser.post(
         f"/admin/accounts/user/{customer.pk}/change/",
-        {"email": customer.email, "name": "Renamed", "is_active": "on"},
+        {"email": customer.email, "name": "Renamed", "is_active": "on", **NO_INLINE_CHANGES},
     )
 
     assert response.status_code == 302
@@ -105,7 +112,7 @@ def test_staff_without_superuser_cannot_edit_another_staff_account(customer):
     assert browser.get(f"/admin/accounts/user/{colleague.pk}/password/").status_code == 403
     browser.post(
         f"/admin/accounts/user/{customer.pk}/change/",
-        {"email": customer.email, "name": "Edited", "is_staff": "on", "is_superuser": "on"},
+        {"email": customer.email, "name": "Edited", "is_staff": "on", "is_superuser": "on", **NO_INLINE_CHANGES},
     )
     customer.refresh_from_db()
     assert (customer.name, customer.is_staff, customer.is_superuser) == ("Edited", False, False)
@@ -119,3 +126,16 @@ def test_admin_delete_removes_tokens_through_the_service(admin_browser, customer
     assert response.status_code == 302
     assert not User.objects.filter(pk=customer.pk).exists()
     assert not OutstandingToken.objects.exists()
+
+
+def test_customer_page_shows_their_addresses_and_orders(admin_browser, customer):
+    Address.objects.create(user=customer, full_name="Ada", address="12 Quai Voltaire", city="Paris", country="FR")
+    order = OrderFactory(user=customer, tracking_number="TRACK-77")
+    OrderFactory(tracking_number="SOMEONE-ELSE")
+
+    page = admin_browser.get(f"/admin/accounts/user/{customer.pk}/change/").content.decode()
+
+    assert "12 Quai Voltaire" in page
+    assert "TRACK-77" in page
+    assert f"/admin/orders/order/{order.pk}/change/" in page
+    assert "SOMEONE-ELSE" not in page

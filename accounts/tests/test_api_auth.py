@@ -107,7 +107,13 @@ def test_login_returns_tokens_user_and_refresh_cookie(api_client, customer):
     body = response.json()
     assert set(body) == {"message", "token", "access", "refresh", "user"}
     assert body["token"] == body["access"]
-    assert body["user"] == {"id": customer.id, "email": customer.email, "name": customer.name, "is_staff": False}
+    assert body["user"] == {
+        "id": customer.id,
+        "email": customer.email,
+        "name": customer.name,
+        "email_verified": False,
+        "is_staff": False,
+    }
     cookie = response.cookies["refresh_token"]
     assert cookie.value == body["refresh"]
     assert cookie["httponly"] is True
@@ -407,6 +413,7 @@ def test_profile_returns_the_user(customer_client, customer):
             "id": customer.id,
             "email": customer.email,
             "name": customer.name,
+            "email_verified": False,
             "is_staff": False,
             "is_active": True,
             "created_at": customer.created_at.isoformat().replace("+00:00", "Z"),

@@ -30,7 +30,7 @@ def test_staff_lists_users_newest_first(staff_client, staff, customer):
     body = response.json()
     assert body["count"] == 2
     assert [user["id"] for user in body["results"]] == [customer.id, staff.id]
-    assert set(body["results"][0]) == {"id", "email", "name", "is_staff", "is_active", "created_at"}
+    assert set(body["results"][0]) == {"id", "email", "name", "email_verified", "is_staff", "is_active", "created_at"}
 
 
 def test_user_list_filters_by_query_and_staff(staff_client, staff):

@@ -6,7 +6,10 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from accounts.models import Address
+from accounts.services.addresses import address_create
 from accounts.tests.factories import UserFactory
+from conftest import client_for
 
 PARALLEL = 10
 
@@ -70,3 +73,32 @@ def test_parallel_refreshes_within_reuse_window_share_one_new_pair(needs_row_loc
     usable = OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True)
     assert set(usable.values_list("token", flat=True)) == {first["refresh"], other_device}
     assert APIClient().post("/api/auth/refresh", {"refresh": first["refresh"]}).status_code == 200
+
+
+@pytest.mark.mysql_only
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_new_defaults_leave_exactly_one(needs_row_locks):
+    # given: one customer's six addresses, none the default
+    customer = UserFactory()
+    fields = {"full_name": "Ada", "address": "1 Way", "city": "London", "country": "GB"}
+    addresses = [address_create(user=customer, **fields) for _ in range(6)]
+    barrier = threading.Barrier(len(addresses))
+    statuses = []
+
+    def make_default(address):
+        try:
+            barrier.wait()
+            statuses.append(client_for(customer).patch(f"/api/auth/addresses/{address.pk}", {"is_default": True}))
+        finally:
+            connection.close()
+
+    # when: every one of them is made the default at once
+    threads = [threading.Thread(target=make_default, args=(address,)) for address in addresses]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # then
+    assert [response.status_code for response in statuses] == [200] * len(addresses)
+    assert Address.objects.filter(user=customer, is_default=True).count() == 1

@@ -7,6 +7,7 @@ inside a transaction; if the rows then fail to save, the stored file is deleted.
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from catalog.models import Product
 from catalog.pricing import final_price
 from catalog.selectors import product_discounts_now
 from orders.inquiries.models import Inquiry, InquiryNote, ProductRequest, QuoteRequest, QuoteRequestItem
+from orders.tasks import inquiry_staff_mail
 from shop.errors import DomainError, InvalidInput, UnsupportedMediaType
 from shop.media import StoredDocument, document_store, media_discard, media_discarded_on_failure
 
@@ -117,6 +119,7 @@ def quote_request_create(
         )
         for product_id, quantity in quantities.items()
     )
+    _staff_notify(quote_request)
     return quote_request
 
 
@@ -147,7 +150,7 @@ def product_request_create(
         stored = _attachment_store(upload=image, folder=ProductRequest.FILE_FOLDER, allow_images=True, field="image")
 
     def write():
-        return ProductRequest.objects.create(
+        product_request = ProductRequest.objects.create(
             **_contact(full_name=full_name, email=email, phone=phone, country=country, city=city),
             company=company,
             description=description,
@@ -157,8 +160,15 @@ def product_request_create(
             reference_url=reference_url,
             **_file_fields(stored),
         )
+        _staff_notify(product_request)
+        return product_request
 
     return _write_or_discard(stored, write)
+
+
+def _staff_notify(inquiry: Inquiry) -> None:
+    if settings.STAFF_NOTIFICATION_EMAILS:
+        inquiry_staff_mail.delay_on_commit(model_label=inquiry._meta.label_lower, inquiry_id=inquiry.pk)
 
 
 def inquiry_status_change(*, inquiry: Inquiry, status: str) -> Inquiry:

@@ -130,7 +130,13 @@ def cart_clear(*, user: User) -> Cart:
 
 
 @transaction.atomic
-def cart_checkout(*, user: User, shipping: Shipping, shipping_method_id: int | None = None) -> Order:
+def cart_checkout(
+    *,
+    user: User,
+    shipping: Shipping | None = None,
+    address_id: int | None = None,
+    shipping_method_id: int | None = None,
+) -> Order:
     """Turn the user's cart into an order (see `order_place`) with its coupon, and empty it, in one transaction.
 
     The cart row stays locked until commit, so a double-clicked checkout places one order
@@ -144,7 +150,12 @@ def cart_checkout(*, user: User, shipping: Shipping, shipping_method_id: int | N
     lines = [OrderLine(item.product_id, item.quantity, item.size, item.color, item.variant_id) for item in items]
     coupon_code = cart.coupon.code if cart.coupon else None
     order = order_place(
-        user=user, lines=lines, shipping=shipping, shipping_method_id=shipping_method_id, coupon_code=coupon_code
+        user=user,
+        lines=lines,
+        shipping=shipping,
+        address_id=address_id,
+        shipping_method_id=shipping_method_id,
+        coupon_code=coupon_code,
     )
     cart.items.all().delete()
     cart.coupon = None

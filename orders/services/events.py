@@ -1,7 +1,9 @@
 """The order timeline: one `OrderEvent` per change, written in the transaction of the change."""
 
 from accounts.models import User
+from orders.mails import order_mail_kind
 from orders.models import Order, OrderEvent, OrderEventType
+from orders.tasks import order_mail
 
 # What a customer sees of their own order's timeline; notes say it themselves, and
 # `needs_attention` is for staff (a payment that did not add up, a stock problem).
@@ -33,10 +35,12 @@ def order_event_record(
     Every type of `OrderEventType` goes through here, including those whose services come
     with later issues (refund, email_sent, expired, needs_attention). `customer_visible`
     defaults by type (see CUSTOMER_VISIBLE_TYPES). An anonymous `actor` is stored as none.
+    A customer-facing event that the customer should hear about (placed, paid, shipped,
+    cancelled, refund: `orders.mails.order_mail_kind`) also enqueues its mail on commit.
     """
     if customer_visible is None:
         customer_visible = type in CUSTOMER_VISIBLE_TYPES
-    return OrderEvent.objects.create(
+    event = OrderEvent.objects.create(
         order=order,
         type=type,
         message=message,
@@ -44,6 +48,9 @@ def order_event_record(
         data=data or {},
         customer_visible=customer_visible,
     )
+    if customer_visible and order_mail_kind(type=type, data=event.data) is not None:
+        order_mail.delay_on_commit(event_id=event.pk)
+    return event
 
 
 def order_note_add(*, order: Order, author: User, content: str, customer_visible: bool = False) -> OrderEvent:

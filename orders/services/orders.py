@@ -14,6 +14,7 @@ from catalog.services.stock import stock_move
 from orders.errors import AmountTooLarge, IllegalStatusTransition, InvalidOrderItem, OrderHasPayments, OrderLocked
 from orders.models import PAID_OR_LATER, Order, OrderEventType, OrderItem, OrderStatus
 from orders.pricing import PricingTerms, totals_compute
+from orders.services.customer import address_shipping_fields, order_placer_check
 from orders.services.events import order_event_record, order_webhook_data
 from orders.services.lines import OrderLine, line_quantity_check, line_sku, line_unit_price, lines_resolve
 from orders.totals.services import coupon_redeem, coupon_release, order_terms_choose
@@ -60,6 +61,7 @@ def order_place(
     actor: User | None = None,
     shipping_method_id: int | None = None,
     coupon_code: str | None = None,
+    address_id: int | None = None,
 ) -> Order:
     """Create an order of `lines` for `user`, reserving the stock and snapshotting prices.
 
@@ -72,13 +74,19 @@ def order_place(
     all snapshotted on the order.
     Writes the `placed` timeline event and the order.created webhook event (and
     order.paid for an order recorded as paid or later).
+    `address_id`, one of the user's saved addresses, is copied as the shipping address.
     Raises InvalidOrderItem (400) for an unknown or disabled product or a variant the
     product does not have, AmountTooLarge (400) when an amount would not fit its column,
-    OutOfStock (409) when a product is short, ShippingMethodRequired/Unavailable (400) and
-    CouponInvalid (400, also when simultaneous checkouts took its last use); nothing is written then.
+    OutOfStock (409) when a product is short, ShippingMethodRequired/Unavailable (400),
+    CouponInvalid (400, also when simultaneous checkouts took its last use), NotFound (404) for
+    an address that is not the user's, EmailNotVerified (403, REQUIRE_VERIFIED_EMAIL); nothing
+    is written then.
     """
     if status == OrderStatus.CANCELLED:
         raise InvalidOrderItem("An order cannot be created cancelled.", field="status")
+    order_placer_check(user=user, actor=actor)
+    if address_id is not None:
+        shipping = Shipping(**address_shipping_fields(user=user, address_id=address_id))
     order = Order(user=user, status=status)
     shipping = shipping or Shipping()
     _shipping_apply(order=order, shipping=shipping)

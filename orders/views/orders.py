@@ -91,6 +91,7 @@ class OrderViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             user=owner,
             lines=values["items"],
             shipping=values.get("shipping"),
+            address_id=values.get("address_id"),
             status=status,
             actor=request.user,
             shipping_method_id=values.get("shipping_method_id"),

@@ -1,4 +1,7 @@
-"""Account writes: registration, sign-in, refresh-token rotation and revocation, profile and password changes."""
+"""Account writes: registration, sign-in, refresh-token rotation and revocation, profile and password changes.
+
+Password reset and email verification links: `recovery`; the address book: `addresses`.
+"""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -25,6 +28,7 @@ from accounts.errors import (
     WrongPassword,
 )
 from accounts.models import RefreshTokenRotation, User, normalize_email
+from accounts.tasks import email_verification_mail, password_changed_mail
 from accounts.throttling import login_failure_record, login_failures_clear
 from catalog.services.reviews import product_ratings_refresh
 from orders.services.orders import orders_detach_user
@@ -74,7 +78,7 @@ def user_create(*, email: str, password: str, name: str = "", is_staff: bool = F
     """Create an account.
 
     Raises `ValidationError` (bad email, weak password) and `EmailTaken` (emails
-    compare case-insensitively).
+    compare case-insensitively). Mails a link to verify the email (on commit).
     """
     user = User(email=normalize_email(email), name=name, is_staff=is_staff)
     user.full_clean(exclude=["password"], validate_unique=False)
@@ -82,6 +86,7 @@ def user_create(*, email: str, password: str, name: str = "", is_staff: bool = F
     _email_ensure_free(email=user.email)
     user.set_password(password)
     _user_save(user=user)
+    email_verification_send(user=user)
     return user
 
 
@@ -229,6 +234,12 @@ def token_revoke(*, raw_token: str | None) -> None:
         BlacklistedToken.objects.bulk_create([BlacklistedToken(token=outstanding)], ignore_conflicts=True)
 
 
+def email_verification_send(*, user: User) -> None:
+    """Mail `user` a link to verify their current email (on commit), unless it is verified already."""
+    if not user.email_verified:
+        email_verification_mail.delay_on_commit(user_id=user.pk, email=user.email)
+
+
 def _ensure_may_manage(*, actor: User, user: User) -> None:
     # Staff look after customers; only a superuser may take over another staff
     # account (its email or password would hand over its powers).
@@ -267,7 +278,8 @@ def user_update(
     `current_password` (staff changing someone else's account are not asked).
     `is_staff` and `is_active` are applied only when `actor` is a superuser and
     silently ignored otherwise. A new password or a disabled account revokes every
-    refresh token of the account. Raises `StaffAccountProtected`, `EmailTaken`,
+    refresh token of the account. A new password is mailed about; a new email becomes
+    unverified and gets a verification link (both on commit). Raises `StaffAccountProtected`, `EmailTaken`,
     `ValidationError` (bad email, weak password, missing `current_password`) and
     `WrongPassword` (counted as a failed sign-in for the login throttle).
     """
@@ -285,6 +297,8 @@ def user_update(
     user.full_clean(exclude=["password"], validate_unique=False)
     if "email" in changed:
         _email_ensure_free(email=user.email, user=user)
+        user.email_verified = False
+        changed.append("email_verified")
     if password is not None:
         _password_check(password=password, user=user, field="password")
         user.set_password(password)
@@ -293,6 +307,10 @@ def user_update(
         _user_save(user=user, update_fields=changed)
     if password is not None or is_active is False:
         user_tokens_revoke(user_id=user.pk)
+    if password is not None:
+        password_changed_mail.delay_on_commit(user_id=user.pk)
+    if "email" in changed:
+        email_verification_send(user=user)
     return user
 
 
@@ -303,13 +321,14 @@ def user_password_change(
     """Replace the user's password, sign out every session and start a new one for the caller.
 
     Raises `WrongPassword` (counted as a failed sign-in for the login throttle) and
-    `ValidationError` (weak new password).
+    `ValidationError` (weak new password). Mails the owner about it (on commit).
     """
     _current_password_confirm(user=user, current_password=current_password, client_ip=client_ip)
     _password_check(password=new_password, user=user, field="new_password")
     user.set_password(new_password)
     user.save(update_fields=["password"])
     user_tokens_revoke(user_id=user.pk)
+    password_changed_mail.delay_on_commit(user_id=user.pk)
     return session_start(user=user)
 
 
