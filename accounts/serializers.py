@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from accounts.models import User
 from orders.models import Order, OrderStatus
-from shop.serializers import MessageSerializer, MoneyField
+from shop.serializers import MessageSerializer, ModelSerializer, MoneyField, Serializer
 
 # Long enough for any passphrase, short enough that hashing it stays cheap.
 PASSWORD_MAX_LENGTH = 4096
@@ -21,14 +21,14 @@ def _password_field(**kwargs) -> serializers.CharField:
 # --- Output -------------------------------------------------------------------
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(ModelSerializer):
     class Meta:
         model = User
         fields = ["id", "email", "name", "is_staff", "is_active", "created_at"]
         read_only_fields = fields
 
 
-class UserSummarySerializer(serializers.ModelSerializer):
+class UserSummarySerializer(ModelSerializer):
     """The user as the storefront's login answer shows it."""
 
     class Meta:
@@ -37,7 +37,7 @@ class UserSummarySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class UserOrderSerializer(serializers.ModelSerializer):
+class UserOrderSerializer(ModelSerializer):
     status = serializers.ChoiceField(choices=OrderStatus.choices, read_only=True)
     total = MoneyField(read_only=True)
 
@@ -55,7 +55,7 @@ class UserDetailSerializer(UserSerializer):
         read_only_fields = fields
 
 
-class TokenPairSerializer(serializers.Serializer):
+class TokenPairSerializer(Serializer):
     access = serializers.CharField()
     refresh = serializers.CharField()
 
@@ -73,7 +73,7 @@ class PasswordChangedOutputSerializer(MessageSerializer, TokenPairSerializer):
     pass
 
 
-class ProfileOutputSerializer(serializers.Serializer):
+class ProfileOutputSerializer(Serializer):
     user = UserSerializer()
 
 
@@ -84,18 +84,18 @@ class UserUpdatedOutputSerializer(MessageSerializer):
 # --- Input --------------------------------------------------------------------
 
 
-class RegisterInputSerializer(serializers.Serializer):
+class RegisterInputSerializer(Serializer):
     email = serializers.EmailField(max_length=254)
     password = _password_field()
     name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
 
 
-class LoginInputSerializer(serializers.Serializer):
+class LoginInputSerializer(Serializer):
     email = serializers.CharField(max_length=254)
     password = _password_field()
 
 
-class RefreshInputSerializer(serializers.Serializer):
+class RefreshInputSerializer(Serializer):
     refresh = serializers.CharField(
         required=False, allow_blank=True, help_text="Optional when the `refresh_token` cookie is sent."
     )
@@ -104,13 +104,13 @@ class RefreshInputSerializer(serializers.Serializer):
 _CURRENT_PASSWORD_HELP = "Required when the account's owner changes their own password or email."
 
 
-class ProfileInputSerializer(serializers.Serializer):
+class ProfileInputSerializer(Serializer):
     email = serializers.EmailField(max_length=254, required=False)
     name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     current_password = _password_field(required=False, help_text=_CURRENT_PASSWORD_HELP)
 
 
-class PasswordChangeInputSerializer(serializers.Serializer):
+class PasswordChangeInputSerializer(Serializer):
     current_password = _password_field()
     new_password = _password_field()
 
@@ -124,7 +124,7 @@ class UserCreateInputSerializer(RegisterInputSerializer):
     is_staff = serializers.BooleanField(required=False, default=False)
 
 
-class UserUpdateInputSerializer(serializers.Serializer):
+class UserUpdateInputSerializer(Serializer):
     email = serializers.EmailField(max_length=254)
     name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     password = _password_field(required=False)

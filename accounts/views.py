@@ -172,7 +172,7 @@ class ProfileView(ReleasesLoginAttempt, APIView):
 
     @extend_schema(request=ProfileInputSerializer, responses={200: ProfileOutputSerializer})
     def patch(self, request):
-        data = ProfileInputSerializer(data=request.data)
+        data = ProfileInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         user = services.user_update(
             actor=request.user, user=request.user, **data.validated_data, client_ip=client_ip(request)

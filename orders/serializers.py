@@ -12,7 +12,7 @@ from orders.models import (
 )
 from orders.services.lines import MAX_LINE_QUANTITY, OrderLine
 from orders.services.orders import Shipping
-from shop.serializers import MAX_ID, MoneyField
+from shop.serializers import MAX_ID, ModelSerializer, MoneyField, Serializer
 
 
 def _id(**kwargs) -> serializers.IntegerField:
@@ -32,7 +32,7 @@ class StatusField(serializers.ChoiceField):
 # --- Cart ---------------------------------------------------------------------
 
 
-class CartProductSerializer(serializers.ModelSerializer):
+class CartProductSerializer(ModelSerializer):
     final_price = MoneyField(read_only=True)
     discount_percentage = serializers.DecimalField(max_digits=5, decimal_places=2, read_only=True, allow_null=True)
     in_stock = serializers.BooleanField(read_only=True)
@@ -58,7 +58,7 @@ def _cart_amount() -> MoneyField:
     return MoneyField(max_digits=None, read_only=True)
 
 
-class CartItemOutputSerializer(serializers.ModelSerializer):
+class CartItemOutputSerializer(ModelSerializer):
     product = CartProductSerializer(read_only=True)
     line_total = _cart_amount()
 
@@ -67,7 +67,7 @@ class CartItemOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "product", "quantity", "size", "color", "line_total"]
 
 
-class CartOutputSerializer(serializers.ModelSerializer):
+class CartOutputSerializer(ModelSerializer):
     items = CartItemOutputSerializer(source="lines", many=True, read_only=True)
     total = _cart_amount()
     currency = serializers.CharField(read_only=True)
@@ -78,14 +78,14 @@ class CartOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "items", "total", "currency", "item_count"]
 
 
-class CartItemInputSerializer(serializers.Serializer):
+class CartItemInputSerializer(Serializer):
     product_id = _id()
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_LINE_QUANTITY, default=1)
     size = serializers.CharField(max_length=OPTION_MAX_LENGTH, required=False, allow_blank=True, default="")
     color = serializers.CharField(max_length=OPTION_MAX_LENGTH, required=False, allow_blank=True, default="")
 
 
-class CartItemUpdateInputSerializer(serializers.Serializer):
+class CartItemUpdateInputSerializer(Serializer):
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_LINE_QUANTITY, required=False)
     size = serializers.CharField(max_length=OPTION_MAX_LENGTH, required=False, allow_blank=True)
     color = serializers.CharField(max_length=OPTION_MAX_LENGTH, required=False, allow_blank=True)
@@ -94,7 +94,7 @@ class CartItemUpdateInputSerializer(serializers.Serializer):
 # --- Orders -------------------------------------------------------------------
 
 
-class ShippingSerializer(serializers.Serializer):
+class ShippingSerializer(Serializer):
     """A shipping address as the client sends it; the country also accepts its English name."""
 
     full_name = serializers.CharField(max_length=150)
@@ -105,7 +105,7 @@ class ShippingSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
 
 
-class ShippingOutputSerializer(serializers.Serializer):
+class ShippingOutputSerializer(Serializer):
     full_name = serializers.CharField(source="shipping_full_name")
     address = serializers.CharField(source="shipping_address")
     city = serializers.CharField(source="shipping_city")
@@ -114,7 +114,7 @@ class ShippingOutputSerializer(serializers.Serializer):
     phone = serializers.CharField(source="shipping_phone")
 
 
-class OrderItemOutputSerializer(serializers.ModelSerializer):
+class OrderItemOutputSerializer(ModelSerializer):
     class Meta:
         model = OrderItem
         fields = [
@@ -130,7 +130,7 @@ class OrderItemOutputSerializer(serializers.ModelSerializer):
         ]
 
 
-class OrderListOutputSerializer(serializers.ModelSerializer):
+class OrderListOutputSerializer(ModelSerializer):
     balance_due = MoneyField(read_only=True)
     shipping = ShippingOutputSerializer(source="*", read_only=True)
 
@@ -159,13 +159,13 @@ class OrderOutputSerializer(OrderListOutputSerializer):
         fields = [*OrderListOutputSerializer.Meta.fields[:3], "items", *OrderListOutputSerializer.Meta.fields[3:]]
 
 
-class OrderEventActorSerializer(serializers.Serializer):
+class OrderEventActorSerializer(Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     is_staff = serializers.BooleanField()
 
 
-class OrderEventOutputSerializer(serializers.ModelSerializer):
+class OrderEventOutputSerializer(ModelSerializer):
     actor = OrderEventActorSerializer(read_only=True, allow_null=True, help_text="Who acted; null for the system.")
 
     class Meta:
@@ -173,12 +173,12 @@ class OrderEventOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "type", "message", "actor", "data", "created_at"]
 
 
-class OrderNoteInputSerializer(serializers.Serializer):
+class OrderNoteInputSerializer(Serializer):
     content = serializers.CharField(max_length=5000)
     customer_visible = serializers.BooleanField(default=False)
 
 
-class OrderLineInputSerializer(serializers.Serializer):
+class OrderLineInputSerializer(Serializer):
     product_id = _id()
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_LINE_QUANTITY)
     size = serializers.CharField(
@@ -193,7 +193,7 @@ class OrderLineInputSerializer(serializers.Serializer):
         return OrderLine(values["product_id"], values["quantity"], values["size"] or "", values["color"] or "")
 
 
-class OrderInputSerializer(serializers.Serializer):
+class OrderInputSerializer(Serializer):
     items = serializers.ListField(child=OrderLineInputSerializer(), min_length=1, max_length=100)
     shipping = ShippingSerializer(required=False, allow_null=True)
     status = StatusField(required=False, help_text="Staff only (a customer may send only `pending`).")
@@ -213,17 +213,17 @@ class OrderInputSerializer(serializers.Serializer):
         return attrs
 
 
-class OrderUpdateInputSerializer(serializers.Serializer):
+class OrderUpdateInputSerializer(Serializer):
     items = serializers.ListField(child=OrderLineInputSerializer(), min_length=1, max_length=100)
     status = StatusField(required=False, help_text="Staff only.")
 
 
-class OrderPatchInputSerializer(serializers.Serializer):
+class OrderPatchInputSerializer(Serializer):
     status = StatusField(required=False, help_text="Staff; the owner may only send `cancelled`.")
     tracking_number = serializers.CharField(max_length=100, required=False, allow_blank=True, help_text="Staff only.")
 
 
-class CheckoutInputSerializer(serializers.Serializer):
+class CheckoutInputSerializer(Serializer):
     shipping = ShippingSerializer()
 
     def validate(self, attrs):
@@ -231,14 +231,14 @@ class CheckoutInputSerializer(serializers.Serializer):
         return attrs
 
 
-class OrderCreatedSerializer(serializers.Serializer):
+class OrderCreatedSerializer(Serializer):
     message = serializers.CharField()
     order_id = serializers.IntegerField()
     status = serializers.CharField()
     order = OrderOutputSerializer()
 
 
-class OrderUpdatedSerializer(serializers.Serializer):
+class OrderUpdatedSerializer(Serializer):
     message = serializers.CharField()
     order_id = serializers.IntegerField()
     order = OrderOutputSerializer()

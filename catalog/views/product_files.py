@@ -53,6 +53,9 @@ class ProductImportView(APIView):
         "With async=true, or a file over PRODUCT_IMPORT_SYNC_MAX_MB: 202 and a job whose result is the report.",
     )
     def post(self, request):
+        # Fields first (an unknown one is refused), the file's own checks below.
+        options = ProductImportInputSerializer(data=request.data, partial=True)
+        options.is_valid(raise_exception=True)
         upload = request.FILES.get("file")
         if upload is None:
             raise InvalidInput("Send the file in the multipart field 'file'.", field="file")
@@ -61,9 +64,7 @@ class ProductImportView(APIView):
             raise FileTooLarge(f"File is larger than {settings.PRODUCT_IMPORT_MAX_MB} MB.", field="file")
         if upload.size == 0:
             raise InvalidInput("The file is empty.", field="file")
-        options = ProductImportInputSerializer(data=request.data)
-        options.is_valid(raise_exception=True)
-        dry_run = options.validated_data["dry_run"]
+        dry_run = options.validated_data.get("dry_run", False)
         if _wants_async(request) or upload.size > settings.PRODUCT_IMPORT_SYNC_MAX_MB * 1024 * 1024:
             job = product_import_job_start(file=upload, filename=upload.name, dry_run=dry_run, user=request.user)
             return Response(JobStartedSerializer({"job_id": job.pk}).data, status=status.HTTP_202_ACCEPTED)
