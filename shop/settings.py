@@ -280,7 +280,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "shop.pagination.PagePagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "shop.schema.ShopAutoSchema",
     "EXCEPTION_HANDLER": "shop.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "shop.throttles.SettingsAnonRateThrottle",
@@ -322,7 +322,8 @@ SPECTACULAR_SETTINGS = {
     "PREPROCESSING_HOOKS": ["shop.schema.drop_optional_slash_duplicates"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "shop.schema.add_error_responses",
+        "shop.schema.add_error_schema",
+        "shop.schema.add_examples",
     ],
 }
 

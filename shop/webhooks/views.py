@@ -70,7 +70,7 @@ class WebhookEndpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         return self.get_paginated_response(WebhookDeliveryOutputSerializer(page, many=True).data)
 
     @extend_schema(
-        request=None,
+        request=NoFieldsSerializer,
         responses={202: WebhookDeliveryOutputSerializer},
         summary="Send a delivery's event to the endpoint again",
         parameters=[OpenApiParameter("delivery_id", int, OpenApiParameter.PATH)],
