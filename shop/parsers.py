@@ -75,14 +75,11 @@ def json_or_multipart(json_serializer, multipart_serializer) -> dict:
     return {"application/json": json_serializer, "multipart/form-data": multipart_serializer}
 
 
+# JSON on every action of a viewset; MultipartJsonParser's multipart too on `multipart_actions`. Only the
+# actions with file parts take multipart (the schema documents those parts); every other action, like every
+# other view (DEFAULT_PARSER_CLASSES), takes JSON alone, so a generated client never picks a body encoding the
+# server would read differently. (Comments, not a docstring: the schema would show it on every operation.)
 class MultipartActionsMixin:
-    """JSON on every action of a viewset; MultipartJsonParser's multipart too on `multipart_actions`.
-
-    Only the actions with file parts take multipart (the schema documents those parts); every other
-    action, like every other view (DEFAULT_PARSER_CLASSES), takes JSON alone, so a generated client
-    never picks a body encoding the server would read differently.
-    """
-
     multipart_actions: frozenset[str] = frozenset()
 
     def get_parsers(self):

@@ -128,6 +128,10 @@ class ShopAutoSchema(AutoSchema):
         operation = super().get_operation(path, path_regex, path_prefix, method, registry)
         if operation is None:
             return None
+        if "requestBody" in operation:
+            # A write always sends its body: a PATCH with no field is a 400 unknown_field.
+            operation["requestBody"]["required"] = True
+            self._describe_multipart_variant(operation)
         responses = operation["responses"]
         for status in self._error_statuses(operation):
             responses.setdefault(str(status), {"description": ERROR_STATUSES[status]})
@@ -140,6 +144,25 @@ class ShopAutoSchema(AutoSchema):
                 if status.startswith("2"):
                     response.setdefault("headers", {}).update(IDEMPOTENT_REPLAYED)
         return operation
+
+    def _describe_multipart_variant(self, operation) -> None:
+        """A body taken as JSON or as multipart (files beside a `data` JSON part) documents the JSON one.
+
+        Generators cannot take two body types for one operation (openapi-python-client writes modules that
+        fail to import, issue #1276), so the multipart parts are told in the description, from their schema.
+        """
+        content = operation["requestBody"]["content"]
+        if "application/json" not in content or "multipart/form-data" not in content:
+            return
+        multipart = content.pop("multipart/form-data")["schema"]
+        schema = (
+            self.registry[(multipart["$ref"].rsplit("/", 1)[1], "schemas")].schema if "$ref" in multipart else multipart
+        )
+        parts = ", ".join(
+            f"`{name}`" + (" (files)" if "binary" in str(part) else "") for name, part in schema["properties"].items()
+        )
+        note = f"Also takes `multipart/form-data` with the parts {parts}: `data` is this JSON body as a string."
+        operation["description"] = f"{operation.get('description', '')}\n\n{note}".strip()
 
     def _error_statuses(self, operation) -> set[str]:
         statuses = {401, 429, 500}

@@ -40,16 +40,15 @@ class MoneyField(serializers.DecimalField):
         super().__init__(max_digits=max_digits, decimal_places=2, **kwargs)
 
 
+# A body may hold only the fields the serializer reads: any other → 400 `unknown_field`, nothing changed.
+# The contract's rule for every write route, checked before any field is validated, so a misspelt `statuss`
+# is never silently ignored. A PATCH with no field at all is refused the same way (it would answer 200 having
+# changed nothing). Nested serializers check their own objects and name the field by its path
+# (`items.colour`). Every body serializer takes this through `Serializer` or `ModelSerializer` below (query
+# string serializers use DRF's own: `page` is not theirs); shop/tests/test_unknown_fields.py sends an unknown
+# field to every write route. Comments rather than docstrings here: the schema would show a base's docstring
+# as the description of every serializer without one.
 class StrictInputMixin:
-    """A body may hold only the fields the serializer reads: any other → 400 `unknown_field`, nothing changed.
-
-    The contract's rule for every write route, checked before any field is validated, so a misspelt
-    `statuss` is never silently ignored. A PATCH with no field at all is refused the same way (it would
-    answer 200 having changed nothing). Nested serializers check their own objects and name the field by
-    its path (`items.colour`). Every input serializer takes this through `Serializer` or `ModelSerializer`
-    below; shop/tests/test_unknown_fields.py sends an unknown field to every write route.
-    """
-
     def to_internal_value(self, data):
         if isinstance(data, Mapping):
             writable = {name for name, field in self.fields.items() if not field.read_only}
@@ -78,7 +77,7 @@ class StrictInputMixin:
 
 
 class Serializer(StrictInputMixin, serializers.Serializer):
-    """The base of every body serializer (query-string serializers use DRF's own: `page` is not theirs)."""
+    pass
 
 
 class ModelSerializer(StrictInputMixin, serializers.ModelSerializer):
