@@ -87,6 +87,8 @@ class ProductOutputSerializer(Serializer):
     description_full = serializers.CharField()
     price = MoneyField()
     cost_price = MoneyField(allow_null=True, required=False, help_text="Staff only.")
+    # Left out of the answer to anyone but staff (below): the schema does not mark it required.
+    optional_output_fields = ("cost_price",)
     currency = serializers.CharField()
     quantity = serializers.IntegerField()
     in_stock = serializers.BooleanField()
