@@ -13,8 +13,10 @@ STAFF_PASSWORD = "staff-Password-42"
 
 
 @pytest.fixture(scope="session")
-def live_schema(live_server) -> dict:
-    response = requests.get(f"{live_server.url}/api/schema/", params={"format": "json"}, timeout=30)
+def live_schema(live_server, django_db_blocker) -> dict:
+    # The server thread may touch the database while serving the schema, outside any test's database access.
+    with django_db_blocker.unblock():
+        response = requests.get(f"{live_server.url}/api/schema/", params={"format": "json"}, timeout=30)
     response.raise_for_status()
     return response.json()
 

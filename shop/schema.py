@@ -7,8 +7,9 @@
   `@extend_schema(responses=...)`; every one the contract's error body with the registry's code enum;
 - response headers: `Retry-After` on 429, `Idempotent-Replayed` where `Idempotency-Key` is taken, and any a
   view declares with `OpenApiParameter(..., OpenApiParameter.HEADER, response=[...])` (`ETag`, `Location`);
-- response fields required unless the serializer may leave them out (`optional_output_fields`), and PATCH
-  bodies without defaults (a client filling them in would, say, publish a draft blog post);
+- response fields required unless the serializer may leave them out (`optional_output_fields`), and request
+  bodies whose defaults are told in words (generators make a field with a default required, and a client
+  filling defaults into a PATCH would, say, publish a draft blog post);
 - operation ids without the method suffix where the path has one operation (`auth_login`, `cart_checkout`);
 - deprecated: what is documented as an "Alias of ..." (operation, parameter or field) or `deprecated_alias_of`.
 
@@ -16,6 +17,7 @@ The postprocessing hooks then make path ids integers and give every request and 
 generated from its schema, unless the view wrote one.
 """
 
+import json
 from types import SimpleNamespace
 
 from django.contrib.auth.models import AnonymousUser
@@ -171,13 +173,23 @@ class ShopAutoSchema(AutoSchema):
             statuses |= {400, 413, 415}
         if query - PAGE_PARAMETERS:
             statuses.add(400)
-        if "{" in self.path or query & PAGE_PARAMETERS:
+        if "{" in self.path or query & PAGE_PARAMETERS or self._body_names_an_object(operation):
             statuses.add(404)
         if "security" in operation:
             statuses.add(403)
         if self.method in WRITE_METHODS:
             statuses.add(409)
         return statuses
+
+    def _body_names_an_object(self, operation) -> bool:
+        """A body with an id (`product_id`, `category_ids`) is a 404 when no such object is there."""
+        for media in operation.get("requestBody", {}).get("content", {}).values():
+            schema = media["schema"]
+            if "$ref" in schema:
+                schema = self.registry[(schema["$ref"].rsplit("/", 1)[1], "schemas")].schema
+            if any(name.endswith(("_id", "_ids")) for name in schema.get("properties", {})):
+                return True
+        return False
 
     def _map_basic_serializer(self, serializer, direction):
         schema = super()._map_basic_serializer(serializer, direction)
@@ -187,9 +199,17 @@ class ShopAutoSchema(AutoSchema):
             required = [name for name in properties if name not in optional]
             if required:
                 schema["required"] = required
-        elif getattr(serializer, "partial", False):
+        else:
+            # Type generators make a field with a `default` required (openapi-typescript), and a client
+            # that fills defaults into a PATCH would reset what it did not mean to (publish a draft post).
+            # The server applies its defaults itself, so the body says them in words.
+            partial = getattr(serializer, "partial", False)
             for field in properties.values():
-                field.pop("default", None)
+                if "default" in field:
+                    default = field.pop("default")
+                    if not partial:
+                        note = f"Default: `{json.dumps(default)}`."
+                        field["description"] = f"{field.get('description', '')} {note}".strip()
         return schema
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
