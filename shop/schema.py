@@ -293,6 +293,8 @@ def example_of(schema: dict, schemas: dict, *, name: str = "", depth: int = 0):
     if "default" in schema:
         return schema["default"]
     if "enum" in schema:
+        if "GB" in schema["enum"]:
+            return "GB"
         return next((value for value in schema["enum"] if value not in (None, "")), schema["enum"][0])
     kind = schema.get("type", "object")
     if kind == "object":
@@ -321,6 +323,15 @@ def example_of(schema: dict, schemas: dict, *, name: str = "", depth: int = 0):
 def _string_example(name: str, schema: dict) -> str:
     known = {
         "full_name": "Ada Lovelace",
+        "image": "https://shop.example.com/media/products/linen-shirt.png",
+        "color": "blue",
+        "size": "M",
+        "material": "linen",
+        "sku": "LIN-001",
+        "city": "London",
+        "address": "1 Analytical Way",
+        "description": "A light linen shirt.",
+        "comment": "Fits well.",
         "email": "ada@example.com",
         "password": "correct-horse-battery",
         "slug": "linen-shirt",
