@@ -6,7 +6,7 @@ from catalog.models import Review
 from orders.models import Order, OrderStatus, ProductRequest, QuoteRequest, QuoteRequestItem
 from orders.serializers import OrderOutputSerializer
 from payments.serializers import PaymentOutputSerializer
-from shop.serializers import MessageSerializer, MoneyField
+from shop.serializers import MessageSerializer, ModelSerializer, MoneyField, Serializer
 
 # Long enough for any passphrase, short enough that hashing it stays cheap.
 PASSWORD_MAX_LENGTH = 4096
@@ -25,14 +25,14 @@ def _password_field(**kwargs) -> serializers.CharField:
 # --- Output -------------------------------------------------------------------
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(ModelSerializer):
     class Meta:
         model = User
         fields = ["id", "email", "name", "email_verified", "is_staff", "is_active", "created_at"]
         read_only_fields = fields
 
 
-class UserSummarySerializer(serializers.ModelSerializer):
+class UserSummarySerializer(ModelSerializer):
     """The user as the storefront's login answer shows it."""
 
     class Meta:
@@ -41,7 +41,7 @@ class UserSummarySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class UserOrderSerializer(serializers.ModelSerializer):
+class UserOrderSerializer(ModelSerializer):
     status = serializers.ChoiceField(choices=OrderStatus.choices, read_only=True)
     total = MoneyField(read_only=True)
 
@@ -59,7 +59,7 @@ class UserDetailSerializer(UserSerializer):
         read_only_fields = fields
 
 
-class TokenPairSerializer(serializers.Serializer):
+class TokenPairSerializer(Serializer):
     access = serializers.CharField()
     refresh = serializers.CharField()
 
@@ -77,7 +77,7 @@ class PasswordChangedOutputSerializer(MessageSerializer, TokenPairSerializer):
     pass
 
 
-class ProfileOutputSerializer(serializers.Serializer):
+class ProfileOutputSerializer(Serializer):
     user = UserSerializer()
 
 
@@ -88,18 +88,18 @@ class UserUpdatedOutputSerializer(MessageSerializer):
 # --- Input --------------------------------------------------------------------
 
 
-class RegisterInputSerializer(serializers.Serializer):
+class RegisterInputSerializer(Serializer):
     email = serializers.EmailField(max_length=254)
     password = _password_field()
     name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
 
 
-class LoginInputSerializer(serializers.Serializer):
+class LoginInputSerializer(Serializer):
     email = serializers.CharField(max_length=254)
     password = _password_field()
 
 
-class RefreshInputSerializer(serializers.Serializer):
+class RefreshInputSerializer(Serializer):
     refresh = serializers.CharField(
         required=False, allow_blank=True, help_text="Optional when the `refresh_token` cookie is sent."
     )
@@ -108,13 +108,13 @@ class RefreshInputSerializer(serializers.Serializer):
 _CURRENT_PASSWORD_HELP = "Required when the account's owner changes their own password or email."
 
 
-class ProfileInputSerializer(serializers.Serializer):
+class ProfileInputSerializer(Serializer):
     email = serializers.EmailField(max_length=254, required=False)
     name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     current_password = _password_field(required=False, help_text=_CURRENT_PASSWORD_HELP)
 
 
-class PasswordChangeInputSerializer(serializers.Serializer):
+class PasswordChangeInputSerializer(Serializer):
     current_password = _password_field()
     new_password = _password_field()
 
@@ -128,7 +128,7 @@ class UserCreateInputSerializer(RegisterInputSerializer):
     is_staff = serializers.BooleanField(required=False, default=False)
 
 
-class UserUpdateInputSerializer(serializers.Serializer):
+class UserUpdateInputSerializer(Serializer):
     email = serializers.EmailField(max_length=254)
     name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     password = _password_field(required=False)
@@ -145,17 +145,17 @@ class UserUpdateInputSerializer(serializers.Serializer):
 # --- Password reset, email verification ----------------------------------------
 
 
-class PasswordResetInputSerializer(serializers.Serializer):
+class PasswordResetInputSerializer(Serializer):
     email = serializers.EmailField(max_length=254)
 
 
-class PasswordResetConfirmInputSerializer(serializers.Serializer):
+class PasswordResetConfirmInputSerializer(Serializer):
     uid = serializers.CharField(max_length=64, help_text="The `uid` parameter of the mailed link.")
     token = serializers.CharField(max_length=128, help_text="The `token` parameter of the mailed link.")
     new_password = _password_field()
 
 
-class EmailVerifyInputSerializer(serializers.Serializer):
+class EmailVerifyInputSerializer(Serializer):
     uid = serializers.CharField(max_length=64, help_text="The `uid` parameter of the mailed link.")
     token = serializers.CharField(max_length=128, help_text="The `token` parameter of the mailed link.")
 
@@ -167,7 +167,7 @@ class EmailVerifiedOutputSerializer(MessageSerializer):
 # --- Address book -------------------------------------------------------------
 
 
-class AddressSerializer(serializers.ModelSerializer):
+class AddressSerializer(ModelSerializer):
     """An address of the book as read and written; on PATCH every field is optional."""
 
     country = CountryField(help_text="ISO 3166-1 alpha-2 code, e.g. FR.")
@@ -195,7 +195,7 @@ class ExportOrderSerializer(OrderOutputSerializer):
         fields = [*OrderOutputSerializer.Meta.fields, "payments"]
 
 
-class ExportReviewSerializer(serializers.ModelSerializer):
+class ExportReviewSerializer(ModelSerializer):
     product_name = serializers.CharField(source="product.name", read_only=True)
 
     class Meta:
@@ -204,7 +204,7 @@ class ExportReviewSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ExportQuoteItemSerializer(serializers.ModelSerializer):
+class ExportQuoteItemSerializer(ModelSerializer):
     class Meta:
         model = QuoteRequestItem
         fields = ["product_id", "product_name", "product_slug", "unit_price", "quantity"]
@@ -214,7 +214,7 @@ class ExportQuoteItemSerializer(serializers.ModelSerializer):
 _INQUIRY_FIELDS = ["id", "status", "full_name", "email", "phone", "country", "city"]
 
 
-class ExportQuoteRequestSerializer(serializers.ModelSerializer):
+class ExportQuoteRequestSerializer(ModelSerializer):
     items = ExportQuoteItemSerializer(many=True, read_only=True)
 
     class Meta:
@@ -223,7 +223,7 @@ class ExportQuoteRequestSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ExportProductRequestSerializer(serializers.ModelSerializer):
+class ExportProductRequestSerializer(ModelSerializer):
     class Meta:
         model = ProductRequest
         fields = [
@@ -241,7 +241,7 @@ class ExportProductRequestSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ProfileExportSerializer(serializers.Serializer):
+class ProfileExportSerializer(Serializer):
     """Everything the shop holds about the caller (GDPR's right of access), as one document."""
 
     exported_at = serializers.DateTimeField()

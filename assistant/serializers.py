@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from assistant.services import ChatMessage
+from shop.serializers import Serializer
 
 MAX_MESSAGES = 40
 MAX_MESSAGE_CHARS = 8000
@@ -14,12 +15,12 @@ class RoleField(serializers.CharField):
     """A role the client may send; checked by ChatInputSerializer so that the error names `messages`."""
 
 
-class ChatMessageInputSerializer(serializers.Serializer):
+class ChatMessageInputSerializer(Serializer):
     role = RoleField(max_length=20)
     content = serializers.CharField(max_length=MAX_MESSAGE_CHARS)
 
 
-class ChatInputSerializer(serializers.Serializer):
+class ChatInputSerializer(Serializer):
     prompt = serializers.CharField(max_length=MAX_MESSAGE_CHARS, required=False)
     messages = ChatMessageInputSerializer(
         many=True, required=False, help_text=f"1 to {MAX_MESSAGES} messages of role user or assistant."
@@ -55,11 +56,11 @@ class ChatInputSerializer(serializers.Serializer):
         return attrs
 
 
-class ChatReplyMessageSerializer(serializers.Serializer):
+class ChatReplyMessageSerializer(Serializer):
     role = serializers.ChoiceField(choices=["assistant"])
     content = serializers.CharField()
 
 
-class ChatOutputSerializer(serializers.Serializer):
+class ChatOutputSerializer(Serializer):
     message = ChatReplyMessageSerializer()
     raw = serializers.DictField(help_text="The model API's chat completion, as it answered.")

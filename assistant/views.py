@@ -13,6 +13,8 @@ class ChatView(APIView):
     parser_classes = [JSONParser]
     permission_classes = [AllowAny]
     throttle_classes = [*APIView.throttle_classes, AssistantThrottle]
+    # Set on the storefront's original path (sic): documented as a deprecated alias (shop.schema).
+    deprecated_alias_of: str | None = None
 
     @extend_schema(
         summary="Ask the shopping assistant (anyone, throttled)",

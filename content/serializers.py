@@ -1,10 +1,10 @@
 from rest_framework import serializers
 
 from content.models import BlogPost
-from shop.serializers import ImageUrlField
+from shop.serializers import ImageUrlField, ModelSerializer, Serializer
 
 
-class BlogPostInputSerializer(serializers.Serializer):
+class BlogPostInputSerializer(Serializer):
     title = serializers.CharField(max_length=200)
     content = serializers.CharField(max_length=100_000)
     image_url = ImageUrlField(required=False, allow_blank=True)
@@ -13,7 +13,7 @@ class BlogPostInputSerializer(serializers.Serializer):
     slug = serializers.SlugField(max_length=220, required=False)
 
 
-class BlogPostOutputSerializer(serializers.ModelSerializer):
+class BlogPostOutputSerializer(ModelSerializer):
     author_id = serializers.IntegerField(allow_null=True, read_only=True)
     author_name = serializers.CharField(source="author.name", allow_null=True, read_only=True)
 
@@ -33,11 +33,11 @@ class BlogPostOutputSerializer(serializers.ModelSerializer):
         ]
 
 
-class BlogCreatedOutputSerializer(serializers.Serializer):
+class BlogCreatedOutputSerializer(Serializer):
     message = serializers.CharField()
     id = serializers.IntegerField()
     blog = BlogPostOutputSerializer()
 
 
-class MessageOutputSerializer(serializers.Serializer):
+class MessageOutputSerializer(Serializer):
     message = serializers.CharField()

@@ -13,7 +13,7 @@ from orders.models import (
 from orders.services.lines import MAX_LINE_QUANTITY, OrderLine
 from orders.services.orders import Shipping
 from orders.totals.serializers import ShippingMethodSnapshotSerializer
-from shop.serializers import MAX_ID, MoneyField
+from shop.serializers import MAX_ID, ModelSerializer, MoneyField, Serializer
 
 TOTALS_FIELDS = ["subtotal", "discount_total", "shipping_total", "tax_total", "total"]
 
@@ -35,7 +35,7 @@ class StatusField(serializers.ChoiceField):
 # --- Cart ---------------------------------------------------------------------
 
 
-class CartProductSerializer(serializers.ModelSerializer):
+class CartProductSerializer(ModelSerializer):
     final_price = MoneyField(read_only=True)
     discount_percentage = serializers.DecimalField(max_digits=5, decimal_places=2, read_only=True, allow_null=True)
     in_stock = serializers.BooleanField(read_only=True)
@@ -61,7 +61,7 @@ def _cart_amount() -> MoneyField:
     return MoneyField(max_digits=None, read_only=True)
 
 
-class CartItemOutputSerializer(serializers.ModelSerializer):
+class CartItemOutputSerializer(ModelSerializer):
     product = CartProductSerializer(read_only=True)
     sku = serializers.CharField(read_only=True, help_text="The variant's SKU, else the product's; may be empty.")
     line_total = _cart_amount()
@@ -71,7 +71,7 @@ class CartItemOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "product", "variant_id", "sku", "quantity", "size", "color", "line_total"]
 
 
-class CartOutputSerializer(serializers.ModelSerializer):
+class CartOutputSerializer(ModelSerializer):
     items = CartItemOutputSerializer(source="lines", many=True, read_only=True)
     subtotal = _cart_amount()
     discount_total = _cart_amount()
@@ -106,7 +106,7 @@ def _variant_or_product(attrs: dict) -> dict:
     return attrs
 
 
-class CartItemInputSerializer(serializers.Serializer):
+class CartItemInputSerializer(Serializer):
     product_id = _id(required=False, help_text="With size/color; or send variant_id.")
     variant_id = _id(required=False)
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_LINE_QUANTITY, default=1)
@@ -117,7 +117,7 @@ class CartItemInputSerializer(serializers.Serializer):
         return _variant_or_product(attrs)
 
 
-class CartItemUpdateInputSerializer(serializers.Serializer):
+class CartItemUpdateInputSerializer(Serializer):
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_LINE_QUANTITY, required=False)
     variant_id = _id(required=False, help_text="Another variant of the same product.")
     size = serializers.CharField(max_length=OPTION_MAX_LENGTH, required=False, allow_blank=True)
@@ -140,7 +140,7 @@ def _shipping_or_address(attrs: dict, *, required: bool) -> None:
         attrs["shipping"] = Shipping(**attrs["shipping"])
 
 
-class ShippingSerializer(serializers.Serializer):
+class ShippingSerializer(Serializer):
     """A shipping address as the client sends it; the country also accepts its English name."""
 
     full_name = serializers.CharField(max_length=150)
@@ -151,7 +151,7 @@ class ShippingSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
 
 
-class ShippingOutputSerializer(serializers.Serializer):
+class ShippingOutputSerializer(Serializer):
     full_name = serializers.CharField(source="shipping_full_name")
     address = serializers.CharField(source="shipping_address")
     city = serializers.CharField(source="shipping_city")
@@ -160,7 +160,7 @@ class ShippingOutputSerializer(serializers.Serializer):
     phone = serializers.CharField(source="shipping_phone")
 
 
-class OrderItemOutputSerializer(serializers.ModelSerializer):
+class OrderItemOutputSerializer(ModelSerializer):
     class Meta:
         model = OrderItem
         fields = [
@@ -178,7 +178,7 @@ class OrderItemOutputSerializer(serializers.ModelSerializer):
         ]
 
 
-class OrderListOutputSerializer(serializers.ModelSerializer):
+class OrderListOutputSerializer(ModelSerializer):
     balance_due = MoneyField(read_only=True)
     shipping = ShippingOutputSerializer(source="*", read_only=True)
     shipping_method = ShippingMethodSnapshotSerializer(read_only=True, allow_null=True)
@@ -209,13 +209,13 @@ class OrderOutputSerializer(OrderListOutputSerializer):
         fields = [*OrderListOutputSerializer.Meta.fields[:3], "items", *OrderListOutputSerializer.Meta.fields[3:]]
 
 
-class OrderEventActorSerializer(serializers.Serializer):
+class OrderEventActorSerializer(Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     is_staff = serializers.BooleanField()
 
 
-class OrderEventOutputSerializer(serializers.ModelSerializer):
+class OrderEventOutputSerializer(ModelSerializer):
     actor = OrderEventActorSerializer(read_only=True, allow_null=True, help_text="Who acted; null for the system.")
 
     class Meta:
@@ -223,12 +223,12 @@ class OrderEventOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "type", "message", "actor", "data", "created_at"]
 
 
-class OrderNoteInputSerializer(serializers.Serializer):
+class OrderNoteInputSerializer(Serializer):
     content = serializers.CharField(max_length=5000)
     customer_visible = serializers.BooleanField(default=False)
 
 
-class OrderLineInputSerializer(serializers.Serializer):
+class OrderLineInputSerializer(Serializer):
     product_id = _id(required=False, help_text="With size/color; or send variant_id.")
     variant_id = _id(required=False)
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_LINE_QUANTITY)
@@ -250,7 +250,7 @@ class OrderLineInputSerializer(serializers.Serializer):
         )
 
 
-class OrderInputSerializer(serializers.Serializer):
+class OrderInputSerializer(Serializer):
     items = serializers.ListField(child=OrderLineInputSerializer(), min_length=1, max_length=100)
     shipping = ShippingSerializer(required=False, allow_null=True)
     shipping_method_id = _id(
@@ -274,17 +274,17 @@ class OrderInputSerializer(serializers.Serializer):
         return attrs
 
 
-class OrderUpdateInputSerializer(serializers.Serializer):
+class OrderUpdateInputSerializer(Serializer):
     items = serializers.ListField(child=OrderLineInputSerializer(), min_length=1, max_length=100)
     status = StatusField(required=False, help_text="Staff only.")
 
 
-class OrderPatchInputSerializer(serializers.Serializer):
+class OrderPatchInputSerializer(Serializer):
     status = StatusField(required=False, help_text="Staff; the owner may only send `cancelled`.")
     tracking_number = serializers.CharField(max_length=100, required=False, allow_blank=True, help_text="Staff only.")
 
 
-class CheckoutInputSerializer(serializers.Serializer):
+class CheckoutInputSerializer(Serializer):
     shipping = ShippingSerializer(required=False, help_text="Required unless `address_id` is sent.")
     address_id = _id(required=False, help_text=ADDRESS_ID_HELP)
     shipping_method_id = _id(
@@ -296,14 +296,14 @@ class CheckoutInputSerializer(serializers.Serializer):
         return attrs
 
 
-class OrderCreatedSerializer(serializers.Serializer):
+class OrderCreatedSerializer(Serializer):
     message = serializers.CharField()
     order_id = serializers.IntegerField()
     status = serializers.CharField()
     order = OrderOutputSerializer()
 
 
-class OrderUpdatedSerializer(serializers.Serializer):
+class OrderUpdatedSerializer(Serializer):
     message = serializers.CharField()
     order_id = serializers.IntegerField()
     order = OrderOutputSerializer()

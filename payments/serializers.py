@@ -5,21 +5,21 @@ from rest_framework import serializers
 
 from orders.reports.statistics import INTERVALS
 from payments.models import Payment, PaymentMethod
-from shop.serializers import MAX_ID, MoneyField
+from shop.serializers import MAX_ID, ModelSerializer, MoneyField, Serializer
 
 # Sums over every sale have no column to fit and no upper bound: a digit cap here turned a
 # large enough year into a 500 (101 orders at the largest order total).
 TOTAL_DIGITS = None
 
 
-class PaymentInputSerializer(serializers.Serializer):
+class PaymentInputSerializer(Serializer):
     order_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     amount = serializers.DecimalField(max_digits=12, decimal_places=2)
     method = serializers.ChoiceField(choices=PaymentMethod.choices)
     reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
 
-class PaymentOutputSerializer(serializers.ModelSerializer):
+class PaymentOutputSerializer(ModelSerializer):
     amount = MoneyField(max_digits=TOTAL_DIGITS)
 
     class Meta:
@@ -65,7 +65,7 @@ class SalesQuerySerializer(DateRangeSerializer):
         return attrs
 
 
-class ProfitSerializer(serializers.Serializer):
+class ProfitSerializer(Serializer):
     revenue = MoneyField(max_digits=TOTAL_DIGITS, help_text="Product revenue: the line totals, after offers.")
     discounts = MoneyField(max_digits=TOTAL_DIGITS, help_text="Coupon discounts, deducted from profit.")
     shipping = MoneyField(max_digits=TOTAL_DIGITS, help_text="Shipping charged, apart from revenue.")
@@ -76,7 +76,7 @@ class ProfitSerializer(serializers.Serializer):
     currency = serializers.CharField()
 
 
-class ProductSalesSerializer(serializers.Serializer):
+class ProductSalesSerializer(Serializer):
     product_id = serializers.IntegerField(allow_null=True)
     name = serializers.CharField()
     units = serializers.IntegerField()
@@ -84,7 +84,7 @@ class ProductSalesSerializer(serializers.Serializer):
     percentage = serializers.DecimalField(max_digits=6, decimal_places=2, coerce_to_string=True)
 
 
-class CategorySalesSerializer(serializers.Serializer):
+class CategorySalesSerializer(Serializer):
     category_id = serializers.IntegerField(allow_null=True)
     category = serializers.CharField()
     units = serializers.IntegerField()
@@ -93,7 +93,7 @@ class CategorySalesSerializer(serializers.Serializer):
     products = ProductSalesSerializer(many=True)
 
 
-class SalesPeriodSerializer(serializers.Serializer):
+class SalesPeriodSerializer(Serializer):
     period = serializers.DateField()
     orders = serializers.IntegerField()
     revenue = MoneyField(max_digits=TOTAL_DIGITS)

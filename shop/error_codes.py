@@ -12,6 +12,8 @@ class ShopErrorCode(StrEnum):
     """Codes any endpoint may answer, including the ones the handler relays from DRF's exceptions."""
 
     INVALID = "invalid"
+    # A write body with a field the route does not take, or a PATCH with no field at all.
+    UNKNOWN_FIELD = "unknown_field"
     PARSE_ERROR = "parse_error"
     NOT_AUTHENTICATED = "not_authenticated"
     AUTHENTICATION_FAILED = "authentication_failed"

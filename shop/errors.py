@@ -38,6 +38,12 @@ class InvalidInput(DomainError):
     code = ShopErrorCode.INVALID
 
 
+class UnknownField(DomainError):
+    status_code = 400
+    code = ShopErrorCode.UNKNOWN_FIELD
+    default_message = "The body has no field this route takes."
+
+
 class UnsupportedMediaType(DomainError):
     status_code = 415
     code = ShopErrorCode.UNSUPPORTED_MEDIA_TYPE

@@ -34,3 +34,9 @@ class PagePagination(PageNumberPagination):
                 }
             )
         return parameters
+
+    def get_paginated_response_schema(self, schema):
+        # All four keys are in every page (`next`/`previous` null at the ends): required for generated clients.
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["required"] = ["count", "next", "previous", "results"]
+        return paginated

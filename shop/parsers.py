@@ -5,7 +5,7 @@ import json
 from django.conf import settings
 from django.utils.datastructures import MultiValueDict
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import DataAndFiles, MultiPartParser
+from rest_framework.parsers import DataAndFiles, JSONParser, MultiPartParser
 from rest_framework.request import is_form_media_type
 
 from shop.errors import InvalidInput
@@ -73,3 +73,19 @@ def body_fields(request):
 def json_or_multipart(json_serializer, multipart_serializer) -> dict:
     """The documented request body of a view taking JSON or MultipartJsonParser's multipart."""
     return {"application/json": json_serializer, "multipart/form-data": multipart_serializer}
+
+
+# JSON on every action of a viewset; MultipartJsonParser's multipart too on `multipart_actions`. Only the
+# actions with file parts take multipart (the schema documents those parts); every other action, like every
+# other view (DEFAULT_PARSER_CLASSES), takes JSON alone, so a generated client never picks a body encoding the
+# server would read differently. (Comments, not a docstring: the schema would show it on every operation.)
+class MultipartActionsMixin:
+    multipart_actions: frozenset[str] = frozenset()
+
+    def get_parsers(self):
+        # DRF picks the parsers before it sets `self.action`; the viewset's method map gives it.
+        request = getattr(self, "request", None)
+        action = self.action_map.get(request.method.lower()) if request is not None else None
+        if action in self.multipart_actions:
+            return [JSONParser(), MultipartJsonParser()]
+        return [JSONParser()]

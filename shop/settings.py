@@ -296,14 +296,11 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework_simplejwt.authentication.JWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.MultiPartParser",
-        "rest_framework.parsers.FormParser",
-    ],
+    # JSON only: routes with file parts add multipart themselves (shop.parsers.MultipartActionsMixin).
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "shop.pagination.PagePagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "shop.schema.ShopAutoSchema",
     "EXCEPTION_HANDLER": "shop.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "shop.throttles.SettingsAnonRateThrottle",
@@ -349,7 +346,8 @@ SPECTACULAR_SETTINGS = {
     "PREPROCESSING_HOOKS": ["shop.schema.drop_optional_slash_duplicates"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "shop.schema.add_error_responses",
+        "shop.schema.add_error_schema",
+        "shop.schema.add_examples",
     ],
 }
 

@@ -88,13 +88,13 @@ def test_register_rejects_malformed_json(api_client):
     assert response.json()["code"] == "parse_error"
 
 
-def test_register_ignores_privilege_fields(api_client):
+def test_register_refuses_privilege_fields(api_client):
     payload = {"email": "sneaky@example.com", "password": STRONG, "is_staff": True, "is_superuser": True}
     response = api_client.post("/api/auth/register", payload | {"is_active": False})
 
-    assert response.status_code == 201
-    user = User.objects.get(email="sneaky@example.com")
-    assert (user.is_staff, user.is_superuser, user.is_active) == (False, False, True)
+    assert (response.status_code, response.json()["code"]) == (400, "unknown_field")
+    assert set(response.json()["details"]) == {"is_staff", "is_superuser", "is_active"}
+    assert not User.objects.filter(email="sneaky@example.com").exists()
 
 
 # --- login ----------------------------------------------------------------------
@@ -481,19 +481,15 @@ def test_profile_update_rejects_bad_email(customer_client):
     assert response.json()["field"] == "email"
 
 
-def test_profile_update_ignores_privilege_fields(customer_client, customer):
+def test_profile_update_refuses_privilege_fields(customer_client, customer):
+    name = customer.name
     response = customer_client.patch(
         "/api/auth/profile", {"name": "Still me", "is_staff": True, "is_superuser": True, "is_active": False}
     )
 
-    assert response.status_code == 200
+    assert (response.status_code, response.json()["code"]) == (400, "unknown_field")
     customer.refresh_from_db()
-    assert (customer.name, customer.is_staff, customer.is_superuser, customer.is_active) == (
-        "Still me",
-        False,
-        False,
-        True,
-    )
+    assert (customer.name, customer.is_staff, customer.is_superuser, customer.is_active) == (name, False, False, True)
 
 
 # --- password -------------------------------------------------------------------

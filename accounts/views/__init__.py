@@ -29,6 +29,7 @@ from accounts.serializers import (
 )
 from accounts.throttling import CurrentPasswordThrottle, LoginFailureThrottle, ReleasesLoginAttempt, client_ip
 from shop.permissions import AllowAny, IsAuthenticated, IsStaff, IsSuperuser
+from shop.schema import errors
 from shop.serializers import MessageSerializer
 from shop.throttles import SettingsScopedRateThrottle
 
@@ -97,7 +98,7 @@ class LoginView(ReleasesLoginAttempt, PublicAuthView):
 
     @extend_schema(
         request=LoginInputSerializer,
-        responses={200: LoginOutputSerializer},
+        responses={200: LoginOutputSerializer, **errors(403, 503)},
         description=f"Sign in with email and password. {COOKIE_NOTE} Repeated failures from one address "
         "or for one email are refused with 429 until the window ends; while the cache that counts them is "
         "unreachable, 503 sign_in_unavailable.",
@@ -119,7 +120,7 @@ class LoginView(ReleasesLoginAttempt, PublicAuthView):
 class RefreshView(PublicAuthView):
     @extend_schema(
         request=RefreshInputSerializer,
-        responses={200: TokenPairSerializer},
+        responses={200: TokenPairSerializer, **errors(403)},
         description="Exchange a refresh token (body, else the `refresh_token` cookie) for a new pair; the old "
         "one is blacklisted. An already rotated token presented again gets the same pair within "
         "`JWT_REFRESH_REUSE_SECONDS` of its rotation; later, it revokes every session of the account.",
@@ -153,7 +154,11 @@ class LogoutView(PublicAuthView):
             body_token = None  # a logout never fails, whatever the body
         return self._logout(request, body_token)
 
-    @extend_schema(request=None, responses={200: MessageSerializer}, description="As POST, with the cookie only.")
+    @extend_schema(
+        request=None,
+        responses={200: MessageSerializer},
+        description="Alias of POST, with the cookie only (the storefront's original logout).",
+    )
     def get(self, request):
         return self._logout(request, None)
 
@@ -172,7 +177,7 @@ class ProfileView(ReleasesLoginAttempt, APIView):
 
     @extend_schema(request=ProfileInputSerializer, responses={200: ProfileOutputSerializer})
     def patch(self, request):
-        data = ProfileInputSerializer(data=request.data)
+        data = ProfileInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         user = services.user_update(
             actor=request.user, user=request.user, **data.validated_data, client_ip=client_ip(request)

@@ -2,7 +2,6 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.response import Response
 
 from catalog import selectors
@@ -10,15 +9,15 @@ from catalog.filters import CategoryFilter
 from catalog.models import Category
 from catalog.serializers import CategoryInputSerializer, CategoryMultipartSerializer, CategoryOutputSerializer
 from catalog.services.categories import category_create, category_delete, category_update
-from shop.parsers import MultipartJsonParser, body_fields, json_or_multipart
+from shop.parsers import MultipartActionsMixin, body_fields, json_or_multipart
 from shop.permissions import IsStaffOrReadOnly, caller_is_staff
 from shop.serializers import MessageSerializer
 
 
 @extend_schema_view(list=extend_schema(description="Inactive categories are listed for staff only."))
-class CategoryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class CategoryViewSet(MultipartActionsMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     permission_classes = [IsStaffOrReadOnly]
-    parser_classes = [JSONParser, MultipartJsonParser, FormParser]
+    multipart_actions = frozenset({"create", "update", "partial_update"})
     multipart_files_apart = True
     serializer_class = CategoryOutputSerializer
     filterset_class = CategoryFilter

@@ -54,6 +54,9 @@ class ProductImportView(APIView):
         "With async=true, or a file over PRODUCT_IMPORT_SYNC_MAX_MB: 202 and a job whose result is the report.",
     )
     def post(self, request):
+        # Fields first (an unknown one is refused), the file's own checks below.
+        options = ProductImportInputSerializer(data=request.data, partial=True)
+        options.is_valid(raise_exception=True)
         upload = request.FILES.get("file")
         if upload is None:
             raise InvalidInput("Send the file in the multipart field 'file'.", field="file")
@@ -62,9 +65,9 @@ class ProductImportView(APIView):
             raise FileTooLarge(f"File is larger than {settings.PRODUCT_IMPORT_MAX_MB} MB.", field="file")
         if upload.size == 0:
             raise InvalidInput("The file is empty.", field="file")
-        options = ProductImportInputSerializer(data=request.data)
-        options.is_valid(raise_exception=True)
-        dry_run, set_stock = options.validated_data["dry_run"], options.validated_data["set_stock"]
+        # partial: the defaults of fields the form left out are not applied, hence .get().
+        dry_run = options.validated_data.get("dry_run", False)
+        set_stock = options.validated_data.get("set_stock", False)
         if _wants_async(request) or upload.size > settings.PRODUCT_IMPORT_SYNC_MAX_MB * 1024 * 1024:
             job = product_import_job_start(
                 file=upload, filename=upload.name, dry_run=dry_run, set_stock=set_stock, user=request.user

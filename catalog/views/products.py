@@ -2,7 +2,6 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.response import Response
 
 from catalog import selectors
@@ -21,7 +20,7 @@ from catalog.serializers import (
 from catalog.services.products import product_create, product_delete, product_update
 from catalog.services.reviews import review_create, review_delete
 from shop.pagination import PagePagination
-from shop.parsers import MultipartJsonParser, body_fields, json_or_multipart
+from shop.parsers import MultipartActionsMixin, body_fields, json_or_multipart
 from shop.permissions import AllowAny, IsAuthenticated, IsStaffOrReadOnly, caller_is_staff
 from shop.serializers import MessageSerializer
 
@@ -40,9 +39,9 @@ INCLUDE_DISABLED_PARAMETER = OpenApiParameter(
     list=extend_schema(parameters=[INCLUDE_DISABLED_PARAMETER]),
     retrieve=extend_schema(description="Disabled products are found by staff only."),
 )
-class ProductViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class ProductViewSet(MultipartActionsMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     permission_classes = [IsStaffOrReadOnly]
-    parser_classes = [JSONParser, MultipartJsonParser, FormParser]
+    multipart_actions = frozenset({"create", "update", "partial_update"})
     # A product's JSON has `images` (URLs) beside its `images` uploads.
     multipart_files_apart = True
     serializer_class = ProductOutputSerializer

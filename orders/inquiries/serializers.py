@@ -11,7 +11,7 @@ from orders.inquiries.models import (
     QuoteRequestStatus,
 )
 from orders.inquiries.services import QuoteItemInput
-from shop.serializers import MAX_ID
+from shop.serializers import MAX_ID, ModelSerializer, Serializer
 
 MAX_REQUEST_QUANTITY = 1_000_000
 MAX_QUOTE_ITEMS = 50
@@ -28,13 +28,13 @@ def _optional_text(max_length: int) -> serializers.CharField:
 
 
 # Who asks; each kind adds what is asked.
-class InquiryInputSerializer(serializers.Serializer):
+class InquiryInputSerializer(Serializer):
     full_name = serializers.CharField(max_length=150)
     email = serializers.EmailField(max_length=254)
     phone = _optional_text(40)
 
 
-class QuoteItemInputSerializer(serializers.Serializer):
+class QuoteItemInputSerializer(Serializer):
     product_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_REQUEST_QUANTITY)
 
@@ -70,7 +70,7 @@ class ProductRequestInputSerializer(InquiryInputSerializer):
 
 
 # Each kind sets `status` to a ChoiceField of its statuses.
-class InquiryStatusInputSerializer(serializers.Serializer):
+class InquiryStatusInputSerializer(Serializer):
     def to_internal_value(self, data):
         # The storefront of seed 002 sends upper-case statuses ("IN_PROGRESS").
         if isinstance(data, Mapping) and isinstance(data.get("status"), str):
@@ -87,7 +87,7 @@ class ProductRequestStatusInputSerializer(InquiryStatusInputSerializer):
 
 
 # Each kind adds its optional file, under the part its model's NOTE_FILE names, with the source `attachment`.
-class InquiryNoteInputSerializer(serializers.Serializer):
+class InquiryNoteInputSerializer(Serializer):
     content = serializers.CharField(max_length=10_000)
 
 
@@ -102,16 +102,16 @@ class ProductRequestNoteInputSerializer(InquiryNoteInputSerializer):
 # --- Output ---------------------------------------------------------------------
 
 
-class RequestCreatedSerializer(serializers.Serializer):
+class RequestCreatedSerializer(Serializer):
     id = serializers.IntegerField()
     message = serializers.CharField()
 
 
-class OkSerializer(serializers.Serializer):
+class OkSerializer(Serializer):
     ok = serializers.BooleanField()
 
 
-class AttachmentOutputSerializer(serializers.Serializer):
+class AttachmentOutputSerializer(Serializer):
     url = serializers.CharField(source="file_url")
     public_id = serializers.CharField(source="file_public_id")
     mime_type = serializers.CharField(source="file_mime_type")
@@ -133,7 +133,7 @@ class AttachmentField(serializers.Field):
         return AttachmentOutputSerializer(value).data
 
 
-class RequestNoteOutputSerializer(serializers.Serializer):
+class RequestNoteOutputSerializer(Serializer):
     id = serializers.IntegerField()
     author_id = serializers.IntegerField(allow_null=True)
     author_email = serializers.CharField()
@@ -142,7 +142,7 @@ class RequestNoteOutputSerializer(serializers.Serializer):
     attachment = AttachmentField()
 
 
-class QuoteRequestItemOutputSerializer(serializers.Serializer):
+class QuoteRequestItemOutputSerializer(Serializer):
     product_id = serializers.IntegerField(allow_null=True)
     quantity = serializers.IntegerField()
     product_name = serializers.CharField()
@@ -156,7 +156,7 @@ def _output_fields(model: type[Inquiry], *, file: tuple[str, ...] = (), related:
     return ["id", *model.DETAILS, *file, "status", answered_at, *related, "notes", "created_at", "updated_at"]
 
 
-class InquiryOutputSerializer(serializers.ModelSerializer):
+class InquiryOutputSerializer(ModelSerializer):
     notes = RequestNoteOutputSerializer(many=True)
 
 

@@ -1,7 +1,6 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.response import Response
 
 from orders.inquiries.filters import ProductRequestFilter, QuoteRequestFilter
@@ -27,12 +26,12 @@ from orders.inquiries.services import (
     product_request_create,
     quote_request_create,
 )
-from shop.parsers import MultipartJsonParser
+from shop.parsers import MultipartActionsMixin
 from shop.permissions import AllowAny, IsStaff
 from shop.throttles import PublicRequestThrottle
 
 
-class InquiryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class InquiryViewSet(MultipartActionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Anyone may submit (throttled); only staff read, move and annotate requests."""
 
     # Each kind sets `queryset`, `serializer_class` (its output), `filterset_class`, `submit` (its
@@ -42,7 +41,8 @@ class InquiryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     input_serializer_classes: dict[str, type[serializers.Serializer]]
 
     lookup_value_regex = r"\d+"
-    parser_classes = [JSONParser, MultipartJsonParser, FormParser]
+    # A note may carry a file; ProductRequestViewSet's create too.
+    multipart_actions = frozenset({"note_create"})
     permission_classes = [IsStaff]
     # In place of the lists above, per action: anyone may submit, under the public-request throttle only.
     action_permission_classes = {"create": [AllowAny]}
@@ -163,6 +163,7 @@ class ProductRequestViewSet(InquiryViewSet):
     serializer_class = ProductRequestOutputSerializer
     filterset_class = ProductRequestFilter
     submit = staticmethod(product_request_create)
+    multipart_actions = frozenset({"create", "note_create"})
     input_serializer_classes = {
         "create": ProductRequestInputSerializer,
         "status_change": ProductRequestStatusInputSerializer,

@@ -3,10 +3,10 @@ from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
 from orders.totals.models import Coupon, CouponKind, ShippingMethod, TaxRate, coupon_code_normalize
-from shop.serializers import MAX_ID, MoneyField
+from shop.serializers import MAX_ID, ModelSerializer, MoneyField, Serializer
 
 
-class ShippingMethodSerializer(serializers.ModelSerializer):
+class ShippingMethodSerializer(ModelSerializer):
     countries = serializers.ListField(
         child=CountryField(),
         required=False,
@@ -26,7 +26,7 @@ class ShippingMethodSerializer(serializers.ModelSerializer):
         return data
 
 
-class ShippingMethodSnapshotSerializer(serializers.Serializer):
+class ShippingMethodSnapshotSerializer(Serializer):
     """The method an order ships with, as it was when placed (or the cart's, as it is now)."""
 
     id = serializers.IntegerField(allow_null=True)
@@ -34,11 +34,11 @@ class ShippingMethodSnapshotSerializer(serializers.Serializer):
     price = MoneyField()
 
 
-class ShippingMethodQuerySerializer(serializers.Serializer):
+class ShippingMethodQuerySerializer(Serializer):
     country = CountryField(required=False, allow_blank=True, help_text="ISO 3166-1 alpha-2: only methods serving it.")
 
 
-class CartPricingQuerySerializer(serializers.Serializer):
+class CartPricingQuerySerializer(Serializer):
     """How the cart prices shipping and tax: see README, "Totals"."""
 
     country = CountryField(
@@ -59,7 +59,7 @@ class CouponCodeField(serializers.CharField):
         return coupon_code_normalize(super().to_internal_value(data))
 
 
-class CouponSerializer(serializers.ModelSerializer):
+class CouponSerializer(ModelSerializer):
     code = CouponCodeField(
         help_text="Unique whatever its case; stored upper-case.",
         validators=[UniqueValidator(Coupon.objects.all(), message="A coupon with this code already exists.")],
@@ -94,11 +94,11 @@ class CouponSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class CartCouponInputSerializer(serializers.Serializer):
+class CartCouponInputSerializer(Serializer):
     code = serializers.CharField(max_length=50)
 
 
-class TaxRateSerializer(serializers.ModelSerializer):
+class TaxRateSerializer(ModelSerializer):
     country = CountryField(
         validators=[UniqueValidator(TaxRate.objects.all(), message="This country already has a tax rate.")]
     )

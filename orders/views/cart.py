@@ -56,7 +56,7 @@ class CartItemsView(APIView):
 class CartItemView(APIView):
     @extend_schema(request=CartItemUpdateInputSerializer, responses=CartOutputSerializer, summary="Change a cart line")
     def patch(self, request, item_id: int):
-        data = CartItemUpdateInputSerializer(data=request.data)
+        data = CartItemUpdateInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         cart_item_update(user=request.user, item_id=item_id, **data.validated_data)
         return _cart_response(request)

@@ -130,7 +130,7 @@ class OrderViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     def partial_update(self, request, pk=None):
         order = self.get_object()
-        data = OrderPatchInputSerializer(data=request.data)
+        data = OrderPatchInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         order_fulfilment_update(order=order, **data.validated_data, actor=request.user)
         return Response(OrderOutputSerializer(order_get_for(viewer=request.user, order_id=order.pk)).data)

@@ -1,14 +1,15 @@
 from rest_framework import serializers
 
 from shop.jobs.models import Job, JobStatus
+from shop.serializers import ModelSerializer, Serializer
 
 
-class JobProgressSerializer(serializers.Serializer):
+class JobProgressSerializer(Serializer):
     done = serializers.IntegerField()
     total = serializers.IntegerField(allow_null=True, help_text="Null while the size of the work is unknown.")
 
 
-class JobSerializer(serializers.ModelSerializer):
+class JobSerializer(ModelSerializer):
     status = serializers.ChoiceField(JobStatus.choices)
     progress = serializers.SerializerMethodField()
     result = serializers.JSONField(
@@ -27,5 +28,5 @@ class JobSerializer(serializers.ModelSerializer):
         return job.error or None
 
 
-class JobStartedSerializer(serializers.Serializer):
+class JobStartedSerializer(Serializer):
     job_id = serializers.IntegerField(help_text="Follow it at GET /api/jobs/<job_id>.")

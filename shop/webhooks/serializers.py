@@ -1,9 +1,10 @@
 from rest_framework import serializers
 
+from shop.serializers import ModelSerializer, Serializer
 from shop.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEventType
 
 
-class WebhookEndpointInputSerializer(serializers.Serializer):
+class WebhookEndpointInputSerializer(Serializer):
     url = serializers.CharField(max_length=500)
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=WebhookEventType.choices), min_length=1, max_length=50
@@ -11,7 +12,7 @@ class WebhookEndpointInputSerializer(serializers.Serializer):
     is_active = serializers.BooleanField(required=False)
 
 
-class WebhookEndpointOutputSerializer(serializers.ModelSerializer):
+class WebhookEndpointOutputSerializer(ModelSerializer):
     class Meta:
         model = WebhookEndpoint
         fields = ["id", "url", "events", "is_active", "created_at"]
@@ -24,7 +25,7 @@ class WebhookEndpointCreatedSerializer(WebhookEndpointOutputSerializer):
         fields = [*WebhookEndpointOutputSerializer.Meta.fields, "secret"]
 
 
-class WebhookDeliveryOutputSerializer(serializers.ModelSerializer):
+class WebhookDeliveryOutputSerializer(ModelSerializer):
     event_type = serializers.CharField(source="event.type", read_only=True)
 
     class Meta:

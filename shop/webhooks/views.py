@@ -5,7 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from shop.permissions import IsSuperuser
-from shop.serializers import MessageSerializer
+from shop.serializers import MessageSerializer, NoFieldsSerializer
 from shop.webhooks.selectors import webhook_delivery_list, webhook_endpoint_list
 from shop.webhooks.serializers import (
     WebhookDeliveryOutputSerializer,
@@ -70,13 +70,14 @@ class WebhookEndpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         return self.get_paginated_response(WebhookDeliveryOutputSerializer(page, many=True).data)
 
     @extend_schema(
-        request=None,
+        request=NoFieldsSerializer,
         responses={202: WebhookDeliveryOutputSerializer},
         summary="Send a delivery's event to the endpoint again",
         parameters=[OpenApiParameter("delivery_id", int, OpenApiParameter.PATH)],
     )
     @action(detail=True, methods=["post"], url_path=r"deliveries/(?P<delivery_id>\d+)/redeliver")
     def redeliver(self, request, pk=None, delivery_id=None):
+        NoFieldsSerializer(data=request.data).is_valid(raise_exception=True)
         delivery = get_object_or_404(webhook_delivery_list(endpoint=self.get_object()), pk=delivery_id)
         delivery = webhook_delivery_redeliver(delivery=delivery)
         return Response(WebhookDeliveryOutputSerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
