@@ -23,7 +23,7 @@ from accounts.services.recovery import email_verify, password_reset_confirm, pas
 from accounts.throttling import PasswordResetEmailThrottle, PasswordResetThrottle
 from accounts.views import PublicAuthView
 from shop.permissions import IsAuthenticated
-from shop.serializers import MessageSerializer
+from shop.serializers import MessageSerializer, NoFieldsSerializer
 from shop.throttles import SettingsScopedRateThrottle
 
 RESET_SENT = "If this email is registered, a reset link has been sent."
@@ -79,12 +79,13 @@ class EmailVerifyResendView(APIView):
     throttle_scope = "email_verify"
 
     @extend_schema(
-        request=None,
+        request=NoFieldsSerializer,
         responses={200: MessageSerializer},
         description="Mail a new verification link to the account's email (nothing when it is verified "
         "already). Throttled per user (`THROTTLE_EMAIL_VERIFY`).",
     )
     def post(self, request):
+        NoFieldsSerializer(data=request.data).is_valid(raise_exception=True)
         email_verification_send(user=request.user)
         if request.user.email_verified:
             return Response(MessageSerializer({"message": "Your email is already verified."}).data)
