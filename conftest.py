@@ -9,8 +9,8 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
-# Shared fixtures of outside services: `fake_cloudinary`, `redis_server`, `celery_worker`.
-pytest_plugins = ["shop.tests.fake_cloudinary", "shop.tests.redis_server", "shop.tests.celery_worker"]
+# Shared fixtures of outside services: `fake_cloudinary`, `fake_stripe`, `redis_server`, `celery_worker`.
+pytest_plugins = ["shop.tests.fake_cloudinary", "shop.tests.fake_stripe", "shop.tests.redis_server", "shop.tests.celery_worker"]
 
 
 @pytest.fixture(scope="session")

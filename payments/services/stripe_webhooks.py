@@ -24,11 +24,13 @@ logger = logging.getLogger(__name__)
 def stripe_event_process(*, event: stripe.Event) -> bool:
     """Apply a verified `event` once; False when it had been processed already (a redelivery)."""
     handler = _HANDLERS.get(event.type)
+    payload = event.to_dict()
     try:
         with transaction.atomic():
-            record = StripeEvent.objects.create(event_id=event.id, type=event.type, payload=event.to_dict())
+            record = StripeEvent.objects.create(event_id=event.id, type=event.type, payload=payload)
             if handler is not None:
-                handler(record=record, obj=event.data.object)
+                # Plain dicts: Stripe's objects refuse dict methods such as .get().
+                handler(record=record, obj=payload["data"]["object"])
     except IntegrityError:
         if StripeEvent.objects.filter(event_id=event.id).exists():
             return False
