@@ -96,7 +96,9 @@ class CardPaymentIntent(models.Model):
     """Our record of a Stripe PaymentIntent made for an order: reused while the balance is unchanged,
     and while recent and open it holds the order back from expiry (a card payment in progress)."""
 
-    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="card_intents")
+    # CASCADE: a deleted order had nothing paid; a success arriving after that is an event for
+    # an unknown order, kept for staff.
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="card_intents")
     intent_id = models.CharField(max_length=255, unique=True)
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3)
