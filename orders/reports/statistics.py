@@ -1,6 +1,7 @@
 """Sales statistics, aggregated by the database over the lines of paid-or-later orders.
 
-Revenue is the sum of line totals (net of discounts), cost the sum of the `unit_cost`
+Revenue is the sum of line totals (net of discounts), less what was refunded on those orders
+(profit and sales over time; per-product figures count units sold), cost the sum of the `unit_cost`
 snapshots times quantities. Each function runs a fixed number of queries; Python only
 shapes the aggregated rows (percentages, missing periods), never loops over orders.
 """
@@ -13,7 +14,7 @@ from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, Ma
 from django.db.models.functions import Coalesce, TruncDay, TruncMonth, TruncWeek
 from django.utils import timezone
 
-from orders.models import PAID_OR_LATER, OrderItem
+from orders.models import PAID_OR_LATER, Order, OrderItem
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -35,6 +36,16 @@ def sold_items(*, date_from: date | None = None, date_to: date | None = None) ->
     if date_to and date_to < date.max:
         items = items.filter(order__created_at__lt=_day_start(date_to + timedelta(days=1)))
     return items
+
+
+def _sold_orders(*, date_from: date | None = None, date_to: date | None = None) -> QuerySet[Order]:
+    """Paid-or-later orders with money refunded, placed between the two days (the orders of `sold_items`)."""
+    orders = Order.objects.filter(status__in=PAID_OR_LATER, amount_refunded__gt=0)
+    if date_from:
+        orders = orders.filter(created_at__gte=_day_start(date_from))
+    if date_to and date_to < date.max:
+        orders = orders.filter(created_at__lt=_day_start(date_to + timedelta(days=1)))
+    return orders
 
 
 def _cents(amount: Decimal) -> Decimal:
@@ -62,13 +73,14 @@ def _share(part: Decimal, total: Decimal) -> Decimal:
 
 
 def statistics_profit(*, date_from: date | None = None, date_to: date | None = None) -> dict:
-    """`{revenue, cost, profit, orders_count, currency}` in one query."""
+    """`{revenue, cost, profit, orders_count, currency}` in two queries (lines, then refunds)."""
     totals = sold_items(date_from=date_from, date_to=date_to).aggregate(
         revenue=_money_sum("line_total"),
         cost=_money_sum(ExpressionWrapper(F("unit_cost") * F("quantity"), output_field=MONEY)),
         orders_count=Count("order_id", distinct=True),
     )
-    revenue, cost = _cents(totals["revenue"]), _cents(totals["cost"])
+    refunded = _sold_orders(date_from=date_from, date_to=date_to).aggregate(total=_money_sum("amount_refunded"))
+    revenue, cost = _cents(totals["revenue"] - refunded["total"]), _cents(totals["cost"])
     return {
         "revenue": revenue,
         "cost": cost,
@@ -203,8 +215,8 @@ def statistics_sales(
 ) -> list[dict]:
     """`[{period, orders, revenue}]` per day, week (from Monday) or month, oldest first.
 
-    One query grouped with the database's Trunc; periods without sales between the
-    bounds (or the first and last sale) are filled with zeros.
+    Two queries grouped with the database's Trunc (lines, refunds); periods without sales between
+    the bounds (or the first and last sale) are filled with zeros.
     """
     truncate = INTERVALS[interval]
     rows = (
@@ -215,6 +227,14 @@ def statistics_sales(
         .order_by("period")
     )
     found = {_as_date(row["period"]): row for row in rows}
+    refunds = (
+        _sold_orders(date_from=date_from, date_to=date_to)
+        .annotate(period=truncate("created_at"))
+        .values("period")
+        .annotate(refunded=_money_sum("amount_refunded"))
+    )
+    for refund in refunds:
+        found[_as_date(refund["period"])]["revenue"] -= refund["refunded"]
     if not found and not (date_from and date_to):
         return []
     first = _period_start(date_from or min(found), interval)

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from orders.models import OrderEvent, OrderStatus
-from orders.tests.factories import OrderFactory
+from orders.tests.factories import OrderFactory, OrderItemFactory
 from payments.models import Payment, Refund
 from payments.tests.stripe_helpers import deliver, pay
 from shop.webhooks.models import WebhookEvent
@@ -228,3 +228,14 @@ def test_the_owner_cannot_cancel_once_processing(customer, customer_client):
     assert response.json()["code"] == "order_locked"
     order.refresh_from_db()
     assert order.status == OrderStatus.PROCESSING
+
+
+def test_statistics_count_revenue_net_of_refunds(staff_client):
+    order = OrderItemFactory(unit_price=Decimal("20.00"), quantity=2).order
+    _paid_manually(staff_client, order)
+    before = staff_client.get("/api/statistics/profit").json()["revenue"]
+
+    _refund(staff_client, order, "15.00")
+
+    assert (before, staff_client.get("/api/statistics/profit").json()["revenue"]) == ("40.00", "25.00")
+    assert [row["revenue"] for row in staff_client.get("/api/statistics/sales").json()] == ["25.00"]
