@@ -10,7 +10,12 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 # Shared fixtures of outside services: `fake_cloudinary`, `fake_stripe`, `redis_server`, `celery_worker`.
-pytest_plugins = ["shop.tests.fake_cloudinary", "shop.tests.fake_stripe", "shop.tests.redis_server", "shop.tests.celery_worker"]
+pytest_plugins = [
+    "shop.tests.fake_cloudinary",
+    "shop.tests.fake_stripe",
+    "shop.tests.redis_server",
+    "shop.tests.celery_worker",
+]
 
 
 @pytest.fixture(scope="session")

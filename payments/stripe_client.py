@@ -15,7 +15,7 @@ from shop.errors import NotConfigured, UpstreamUnavailable
 
 # Currencies Stripe takes in whole units (no cents); every other one of ours has two decimals.
 ZERO_DECIMAL_CURRENCIES = frozenset(
-    "BIF CLP DJF GNF JPY KMF KRW MGA PYG RWF UGX VND VUV XAF XOF XPF".split()  # noqa: SIM905
+    {"BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"}
 )
 CENT = Decimal("0.01")
 

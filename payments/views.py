@@ -34,8 +34,8 @@ from payments.serializers import (
     SalesPeriodSerializer,
     SalesQuerySerializer,
 )
-from payments.services.idempotency import IdempotentResponse, idempotent_execute, request_fingerprint
 from payments.services.card import order_pay
+from payments.services.idempotency import IdempotentResponse, idempotent_execute, request_fingerprint
 from payments.services.payments import payment_create
 from payments.services.refunds import refund_create
 from payments.services.stripe_webhooks import stripe_event_process

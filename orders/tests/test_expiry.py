@@ -1,4 +1,4 @@
-"""Unpaid orders expire: cancelled with cancel_reason "expired", their stock back, unless money or a card payment is on its way."""
+"""Unpaid orders expire: cancelled as "expired", stock back, unless money or a card payment is on its way."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -28,7 +28,9 @@ def _ttl(settings):
 def _placed(client, quantity=3, minutes_ago=61):
     product = ProductFactory(price=Decimal("10.00"), quantity=10)
     response = client.post(
-        "/api/orders", {"items": [{"product_id": product.pk, "quantity": quantity}], "shipping": SHIPPING}, format="json"
+        "/api/orders",
+        {"items": [{"product_id": product.pk, "quantity": quantity}], "shipping": SHIPPING},
+        format="json",
     )
     assert response.status_code == 201, response.json()
     order = Order.objects.get(pk=response.json()["order_id"])

@@ -28,11 +28,7 @@ def order_ids_with_card_payment_in_progress(*, now: datetime) -> QuerySet:
     """Ids of orders with a card payment in progress: a PaymentIntent that has not succeeded, failed or
     been canceled, created less than ORDER_PAYMENT_HOLD_MINUTES before `now` (a subquery)."""
     since = now - timedelta(minutes=settings.ORDER_PAYMENT_HOLD_MINUTES)
-    return (
-        CardPaymentIntent.objects.filter(created_at__gt=since)
-        .exclude(status__in=INTENT_ENDED)
-        .values("order_id")
-    )
+    return CardPaymentIntent.objects.filter(created_at__gt=since).exclude(status__in=INTENT_ENDED).values("order_id")
 
 
 def refund_list_for_order(*, order: Order) -> QuerySet[Refund]:

@@ -185,7 +185,12 @@ def _refund_succeed(*, order: Order, refund: Refund, actor: User | None) -> None
         type=OrderEventType.REFUND,
         message=f"Refund of {refund.amount} {order.currency} succeeded.",
         actor=actor,
-        data={"refund_id": refund.pk, "amount": refund.amount, "status": RefundStatus.SUCCEEDED, "reason": refund.reason},
+        data={
+            "refund_id": refund.pk,
+            "amount": refund.amount,
+            "status": RefundStatus.SUCCEEDED,
+            "reason": refund.reason,
+        },
     )
     webhook_event_record(
         type=WebhookEventType.ORDER_REFUNDED,

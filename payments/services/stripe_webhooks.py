@@ -63,7 +63,9 @@ def _intent_succeeded(*, record: StripeEvent, obj) -> None:
         return _attention(record, f"Payment {intent_id} names no order of this shop.")
     currency = obj["currency"].upper()
     if currency != order.currency:
-        return _attention(record, f"Payment {intent_id} was made in {currency}, the order is in {order.currency}.", order)
+        return _attention(
+            record, f"Payment {intent_id} was made in {currency}, the order is in {order.currency}.", order
+        )
     amount = from_minor_units(obj["amount_received"], currency)
     try:
         with transaction.atomic():
@@ -126,7 +128,9 @@ def _refund_apply(*, record: StripeEvent, stripe_refund) -> None:
     if refund is None:
         _attention(record, f"Stripe refund {stripe_refund['id']} matches no refund recorded here.")
         return
-    refund_settle(refund_id=refund.pk, status=stripe_refund_status(stripe_refund["status"]), stripe_refund_id=stripe_refund["id"])
+    refund_settle(
+        refund_id=refund.pk, status=stripe_refund_status(stripe_refund["status"]), stripe_refund_id=stripe_refund["id"]
+    )
     record.order_id = refund.order_id
     record.save(update_fields=["order"])
 

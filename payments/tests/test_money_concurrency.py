@@ -50,7 +50,9 @@ def _race(jobs) -> list:
 def _placed_order(owner, quantity=3):
     product = ProductFactory(price=Decimal("10.00"), quantity=10)
     response = client_for(owner).post(
-        "/api/orders", {"items": [{"product_id": product.pk, "quantity": quantity}], "shipping": SHIPPING}, format="json"
+        "/api/orders",
+        {"items": [{"product_id": product.pk, "quantity": quantity}], "shipping": SHIPPING},
+        format="json",
     )
     assert response.status_code == 201, response.json()
     return Order.objects.get(pk=response.json()["order_id"]), product
@@ -79,9 +81,9 @@ def test_two_concurrent_refunds_exceeding_the_payment_let_one_through():
     assert paid.status_code == 201
 
     def refund(user):
-        return lambda: client_for(user).post(
-            f"/api/orders/{order.pk}/refunds", {"amount": "30.00"}, format="json"
-        ).status_code
+        return lambda: (
+            client_for(user).post(f"/api/orders/{order.pk}/refunds", {"amount": "30.00"}, format="json").status_code
+        )
 
     results = _race([refund(first_staff), refund(second_staff)])
 

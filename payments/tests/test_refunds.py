@@ -28,7 +28,9 @@ def _paid_by_card(fake_stripe, customer_client, order):
 
 
 def _refund(client, order, amount, **extra):
-    return client.post(f"/api/orders/{order.pk}/refunds", {"amount": amount, "reason": "damaged"} | extra, format="json")
+    return client.post(
+        f"/api/orders/{order.pk}/refunds", {"amount": amount, "reason": "damaged"} | extra, format="json"
+    )
 
 
 def test_partial_then_full_refund_of_a_manual_payment(staff_client, customer):

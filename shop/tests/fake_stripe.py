@@ -80,7 +80,9 @@ class FakeStripe:
     def succeed(self, intent_id: str, *, amount_received: int | None = None) -> dict:
         """Play the customer paying: the intent succeeds; returns the payment_intent.succeeded event."""
         intent = self.intents[intent_id]
-        intent.update(status="succeeded", amount_received=intent["amount"] if amount_received is None else amount_received)
+        intent.update(
+            status="succeeded", amount_received=intent["amount"] if amount_received is None else amount_received
+        )
         return self.event("payment_intent.succeeded", intent)
 
     def event(self, type: str, obj: dict, *, event_id: str | None = None) -> dict:
@@ -162,12 +164,11 @@ def _handler_for(fake: FakeStripe):
             if self.headers.get("Authorization") != f"Bearer {SECRET_KEY}":
                 return self._answer(401, {"error": {"type": "invalid_request_error", "message": "Invalid API Key"}})
             with fake.lock:
-                if method == "POST" and key:
-                    if key in fake.replies:
-                        first_params, status, answer = fake.replies[key]
-                        if first_params != params:
-                            return self._answer(400, {"error": {"type": "idempotency_error"}})
-                        return self._answer(status, answer, replayed=True)
+                if method == "POST" and key and key in fake.replies:
+                    first_params, status, answer = fake.replies[key]
+                    if first_params != params:
+                        return self._answer(400, {"error": {"type": "idempotency_error"}})
+                    return self._answer(status, answer, replayed=True)
                 status, answer = fake.answer(method, path, params)
                 if method == "POST" and key:
                     fake.replies[key] = (params, status, answer)
