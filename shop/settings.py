@@ -319,6 +319,8 @@ SPECTACULAR_SETTINGS = {
         "QuoteRequestStatusEnum": "orders.models.QuoteRequestStatus",
         "ProductRequestStatusEnum": "orders.models.ProductRequestStatus",
         "JobStatusEnum": "shop.jobs.models.JobStatus",
+        "RefundStatusEnum": "payments.models.RefundStatus",
+        "CancelReasonEnum": "orders.models.CancelReason",
         "HealthStateEnum": ["ok", "error"],
     },
     "SCHEMA_PATH_PREFIX": r"/api/",
