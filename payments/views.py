@@ -129,10 +129,18 @@ class OrderPaymentListView(generics.ListAPIView):
         return payment_list_for_order(order=order)
 
 
+def _error_response(*, description: str) -> OpenApiResponse:
+    return OpenApiResponse({"$ref": "#/components/schemas/Error"}, description=description)
+
+
 class OrderPayView(APIView):
     @extend_schema(
         request=None,
-        responses={201: CardPaymentStartSerializer},
+        responses={
+            201: CardPaymentStartSerializer,
+            501: _error_response(description="STRIPE_SECRET_KEY is not set"),
+            502: _error_response(description="Stripe failed or timed out; nothing was written"),
+        },
         summary="Start (or resume) paying the balance due by card: a Stripe PaymentIntent (owner)",
     )
     def post(self, request, order_id):
@@ -149,7 +157,7 @@ class StripeWebhookView(APIView):
 
     @extend_schema(
         request=OpenApiTypes.OBJECT,
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: OpenApiTypes.OBJECT, 501: _error_response(description="STRIPE_WEBHOOK_SECRET is not set")},
         summary="Stripe's webhook (verified with the Stripe-Signature header)",
     )
     def post(self, request):
@@ -188,7 +196,11 @@ class OrderRefundListView(generics.ListAPIView):
                 description="Retrying with the same key and body returns the first refund and refunds nothing more.",
             )
         ],
-        responses={201: RefundOutputSerializer},
+        responses={
+            201: RefundOutputSerializer,
+            501: _error_response(description="A card payment's refund without STRIPE_SECRET_KEY"),
+            502: _error_response(description="Stripe failed or timed out; nothing was written"),
+        },
     )
     def post(self, request, order_id):
         payload = RefundInputSerializer(data=request.data)
