@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from accounts.models import User
 from orders.models import Order, OrderStatus
 from payments.errors import OrderNotPayable
-from payments.models import INTENT_ENDED, CardPaymentIntent
+from payments.models import INTENT_ENDED, CardPaymentIntent, IntentStatus
 from payments.stripe_client import from_minor_units, stripe_client, stripe_errors, to_minor_units
 from shop.errors import NotFound
 
@@ -53,9 +53,10 @@ def order_pay(*, user: User, order_id: int) -> CardPaymentStart:
         with stripe_errors():
             intent = client.v1.payment_intents.retrieve(open_intent.intent_id)
         _intent_status_save(intent_id=intent.id, status=intent.status)
-        if intent.status in (*INTENT_ENDED, "processing"):
+        if intent.status in (IntentStatus.SUCCEEDED, IntentStatus.PROCESSING):
             raise OrderNotPayable("A card payment for this order is already going through.", field="order_id")
-        return _start(intent)
+        if intent.status != IntentStatus.CANCELED:
+            return _start(intent)
 
     # A new attempt after an intent ended (canceled, failed) must not get the ended one back.
     attempt = CardPaymentIntent.objects.filter(order=order).count()

@@ -232,3 +232,14 @@ def test_a_missing_signature_or_a_tampered_body_answers_400(fake_stripe, api_cli
 
     assert (unsigned.status_code, tampered.status_code) == (400, 400)
     assert not Payment.objects.exists()
+
+
+def test_an_intent_canceled_at_stripe_is_replaced_by_a_new_one(fake_stripe, customer, customer_client):
+    order = OrderFactory(user=customer)
+    first = pay(customer_client, order)
+    fake_stripe.intents[first["payment_intent_id"]]["status"] = "canceled"
+
+    second = pay(customer_client, order)
+
+    assert second["payment_intent_id"] != first["payment_intent_id"]
+    assert CardPaymentIntent.objects.get(intent_id=first["payment_intent_id"]).status == "canceled"

@@ -14,7 +14,7 @@ from catalog.tests.factories import ProductFactory
 from conftest import SHIPPING, client_for
 from orders.models import Order, OrderStatus
 from orders.services.expiry import orders_expire
-from payments.models import Payment, Refund
+from payments.models import CardPaymentIntent, Payment, Refund
 from payments.tests.stripe_helpers import deliver, pay
 from shop.webhooks.models import WebhookEvent
 
@@ -70,6 +70,17 @@ def test_ten_simultaneous_deliveries_of_one_success_record_one_payment(fake_stri
     order.refresh_from_db()
     assert (order.status, order.amount_paid) == (OrderStatus.PAID, Decimal("30.00"))
     assert WebhookEvent.objects.filter(type="order.paid").count() == 1
+
+
+def test_simultaneous_pay_clicks_make_one_intent(fake_stripe):
+    owner = UserFactory()
+    order, _ = _placed_order(owner)
+
+    results = _race([lambda: client_for(owner).post(f"/api/orders/{order.pk}/pay").json() for _ in range(5)])
+
+    assert len({result["payment_intent_id"] for result in results}) == 1, results
+    assert len(fake_stripe.intents) == 1
+    assert CardPaymentIntent.objects.count() == 1
 
 
 def test_two_concurrent_refunds_exceeding_the_payment_let_one_through():
