@@ -11,7 +11,7 @@ import logging
 import stripe
 from django.db import IntegrityError, transaction
 
-from orders.models import Order, OrderEventType, OrderStatus
+from orders.models import CancelReason, Order, OrderEventType, OrderStatus
 from orders.services.events import order_event_record
 from payments.models import CardPaymentIntent, IntentStatus, Payment, PaymentMethod, Refund, StripeEvent
 from payments.services.payments import order_attention_flag, payment_apply
@@ -86,7 +86,7 @@ def _intent_succeeded(*, record: StripeEvent, obj) -> None:
     due, status, cancel_reason = order.balance_due, order.status, order.cancel_reason
     order = payment_apply(order=order, payment=payment, actor=None)
     if status == OrderStatus.CANCELLED:
-        why = "expired" if cancel_reason == "expired" else "cancelled"
+        why = "expired" if cancel_reason == CancelReason.EXPIRED else "cancelled"
         _attention(record, f"Card payment of {amount} {currency} arrived after the order {why}: refund it.", order)
     elif amount != due:
         _attention(record, f"Stripe received {amount} {currency} while {due} was due.", order)
