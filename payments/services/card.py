@@ -43,6 +43,10 @@ def order_pay(*, user: User, order_id: int) -> CardPaymentStart:
     _payable_check(order=order)
     amount, currency = order.balance_due, order.currency
     minor = to_minor_units(amount, currency)
+    # The attempt number keys the intent at Stripe: a new attempt after one ended (canceled, failed)
+    # must not get the ended one back. Counted before looking for an open intent, so a click racing
+    # another either finds the intent the other recorded or asks Stripe with the same key.
+    attempt = CardPaymentIntent.objects.filter(order=order).count()
 
     open_intent = (
         CardPaymentIntent.objects.filter(order=order, amount=amount, currency=currency)
@@ -58,8 +62,6 @@ def order_pay(*, user: User, order_id: int) -> CardPaymentStart:
         if intent.status != IntentStatus.CANCELED:
             return _start(intent)
 
-    # A new attempt after an intent ended (canceled, failed) must not get the ended one back.
-    attempt = CardPaymentIntent.objects.filter(order=order).count()
     with stripe_errors():
         intent = client.v1.payment_intents.create(
             params={
