@@ -15,6 +15,7 @@ from orders.services.expiry import orders_expire
 from orders.tasks import expire_orders
 from payments.models import CardPaymentIntent, Payment
 from payments.tests.stripe_helpers import deliver, pay
+from shop.webhooks.models import WebhookEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +103,7 @@ def test_a_payment_arriving_after_expiry_is_recorded_and_flagged(fake_stripe, cu
     order.refresh_from_db()
     assert (order.status, order.amount_paid, order.needs_attention) == ("cancelled", Decimal("30.00"), True)
     assert Payment.objects.get().order == order
+    assert WebhookEvent.objects.filter(type="order.needs_attention").count() == 1
     flagged = staff_client.get("/api/orders?needs_attention=true").json()["results"]
     assert [row["id"] for row in flagged] == [order.pk]
     assert staff_client.get("/api/orders?needs_attention=false").json()["count"] == 0

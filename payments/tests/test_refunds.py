@@ -6,7 +6,7 @@ import pytest
 
 from orders.models import OrderEvent, OrderStatus
 from orders.tests.factories import OrderFactory, OrderItemFactory
-from payments.models import Payment, Refund
+from payments.models import Payment, Refund, StripeEvent
 from payments.tests.stripe_helpers import deliver, pay
 from shop.webhooks.models import WebhookEvent
 
@@ -241,3 +241,34 @@ def test_statistics_count_revenue_net_of_refunds(staff_client):
 
     assert (before, staff_client.get("/api/statistics/profit").json()["revenue"]) == ("40.00", "25.00")
     assert [row["revenue"] for row in staff_client.get("/api/statistics/sales").json()] == ["25.00"]
+
+
+def test_charge_refunded_settles_a_pending_card_refund(fake_stripe, customer, customer_client, staff_client):
+    order = OrderFactory(user=customer, total=Decimal("40.00"))
+    payment = _paid_by_card(fake_stripe, customer_client, order)
+    fake_stripe.refund_status = "pending"
+    _refund(staff_client, order, "10.00")
+    [stripe_refund] = fake_stripe.refunds.values()
+    charge = {
+        "id": "ch_1",
+        "object": "charge",
+        "payment_intent": payment.stripe_payment_intent,
+        "amount_refunded": 1000,
+        "refunds": {"object": "list", "data": [{**stripe_refund, "status": "succeeded"}]},
+    }
+
+    response = deliver(fake_stripe, fake_stripe.event("charge.refunded", charge))
+
+    assert response.status_code == 200
+    assert Refund.objects.get().status == "succeeded"
+    order.refresh_from_db()
+    assert order.amount_refunded == Decimal("10.00")
+
+
+def test_a_refund_made_outside_the_shop_is_kept_for_staff(fake_stripe):
+    refund = {"id": "re_dashboard", "object": "refund", "amount": 500, "status": "succeeded", "metadata": {}}
+
+    response = deliver(fake_stripe, fake_stripe.event("refund.updated", refund))
+
+    assert response.status_code == 200
+    assert StripeEvent.objects.get().needs_attention
