@@ -9,9 +9,11 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
-# Shared fixtures of outside services: `fake_cloudinary`, `redis_server`, `celery_worker`, `smtp_server`.
+# Shared fixtures of outside services: `fake_cloudinary`, `fake_stripe`, `redis_server`, `celery_worker`,
+# `smtp_server`.
 pytest_plugins = [
     "shop.tests.fake_cloudinary",
+    "shop.tests.fake_stripe",
     "shop.tests.redis_server",
     "shop.tests.celery_worker",
     "shop.tests.smtp_server",

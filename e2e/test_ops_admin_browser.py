@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Route, expect
 
+from accounts.tests.factories import StaffFactory
 from catalog.tests.factories import ProductFactory
 from e2e.test_admin_browser import admin_login, customer_bearer, order_place, success_message
 from orders.models import Order, OrderStatus
@@ -18,7 +19,8 @@ pytestmark = pytest.mark.browser
 def test_order_page_moves_the_status_and_shows_a_refused_move(page, api, screenshot):
     bearer = customer_bearer(api)
     order_id = order_place(api, bearer, ProductFactory(name="Cedar Shelf", quantity=4), quantity=1)["order_id"]
-    paid = api.post("/api/payments", headers=bearer, data={"order_id": order_id, "amount": "1.00", "method": "card"})
+    staff = customer_bearer(api, factory=StaffFactory)
+    paid = api.post("/api/payments", headers=staff, data={"order_id": order_id, "amount": "1.00", "method": "card"})
     assert paid.status == 201, paid.text()
 
     admin_login(page, screenshot, "order-page")

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 # which live with the rest of their stacks.
 import orders.inquiries.admin
 import orders.totals.admin  # noqa: F401
+from orders.admin_forms import ManualPaymentForm, RefundForm
 from orders.models import (
     Cart,
     CartItem,
@@ -23,7 +24,9 @@ from orders.selectors.cart import cart_detail
 from orders.services.events import order_note_add
 from orders.services.orders import ORDER_TRANSITIONS, order_status_change
 from orders.totals.cart import cart_totals_set
-from payments.models import Payment
+from payments.models import Payment, Refund
+from payments.services.payments import payment_create
+from payments.services.refunds import refund_create
 from shop.admin_export import CsvExportMixin
 from shop.errors import DomainError
 
@@ -66,6 +69,25 @@ class PaymentInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("created_by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class RefundInline(admin.TabularInline):
+    """Money given back; issued with the "Refund" form above (the refund service, Stripe for card payments)."""
+
+    model = Refund
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "payment", "amount", "status", "reason", "stripe_refund_id", "created_by"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("created_by", "payment")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -121,21 +143,24 @@ class OrderAdmin(CsvExportMixin, admin.ModelAdmin):
         "status",
         "total",
         "amount_paid",
+        "amount_refunded",
         "currency",
+        "needs_attention",
         "shipping_country",
         "tracking_number",
         "created_at",
     ]
     # No country filter: it listed every country in the world. The search takes a country code.
-    list_filter = ["status", "created_at"]
+    list_filter = ["needs_attention", "status", "created_at"]
     list_select_related = ["user"]
     search_fields = ["=id", "user__email", "tracking_number", "shipping_full_name", "=shipping_country"]
     date_hierarchy = "created_at"
-    inlines = [OrderItemInline, PaymentInline, OrderEventInline]
+    inlines = [OrderItemInline, PaymentInline, RefundInline, OrderEventInline]
     raw_id_fields = ["user"]
     # Money, status and items change only through the services (state machine, stock);
     # staff edit here what carries no rule: tracking number and shipping address.
     # The shipping country is editable, but the amounts stay the ones charged when it was placed.
+    # `needs_attention` stays editable: staff clear it once they have dealt with the money.
     money_fields = [
         "currency",
         "subtotal",
@@ -146,11 +171,12 @@ class OrderAdmin(CsvExportMixin, admin.ModelAdmin):
         "tax_total",
         "total",
         "amount_paid",
+        "amount_refunded",
     ]
-    readonly_fields = ["user", "status", *money_fields, "created_at", "updated_at"]
+    readonly_fields = ["user", "status", "cancel_reason", *money_fields, "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["user", "status", "tracking_number", "created_at", "updated_at"]}),
-        ("Money", {"fields": money_fields}),
+        (None, {"fields": ["user", "status", "cancel_reason", "tracking_number", "created_at", "updated_at"]}),
+        ("Money", {"fields": [*money_fields, "needs_attention"]}),
         (
             "Shipping",
             {
@@ -174,12 +200,23 @@ class OrderAdmin(CsvExportMixin, admin.ModelAdmin):
 
     def get_urls(self):
         status_view = self.admin_site.admin_view(require_POST(self.status_change_view))
-        return [path("<path:object_id>/status/", status_view, name="orders_order_status"), *super().get_urls()]
+        payment_view = self.admin_site.admin_view(require_POST(self.payment_record_view))
+        refund_view = self.admin_site.admin_view(require_POST(self.refund_issue_view))
+        return [
+            path("<path:object_id>/status/", status_view, name="orders_order_status"),
+            path("<path:object_id>/payment/", payment_view, name="orders_order_payment"),
+            path("<path:object_id>/refund/", refund_view, name="orders_order_refund"),
+            *super().get_urls(),
+        ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         order = self.get_object(request, unquote(object_id))
         moves = ORDER_TRANSITIONS.get(order.status, ()) if order else ()
-        context = {"status_moves": [(status, OrderStatus(status).label) for status in moves]}
+        context = {
+            "status_moves": [(status, OrderStatus(status).label) for status in moves],
+            "payment_form": ManualPaymentForm(),
+            "refund_form": RefundForm(order=order) if order else None,
+        }
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), **context})
 
     def status_change_view(self, request, object_id):
@@ -197,6 +234,47 @@ class OrderAdmin(CsvExportMixin, admin.ModelAdmin):
         else:
             self.message_user(request, f"Order #{moved.pk} is now {moved.get_status_display()}.", messages.SUCCESS)
         return redirect("admin:orders_order_change", order.pk)
+
+    def payment_record_view(self, request, object_id):
+        """Record a manual payment through the same service as POST /api/payments."""
+        order = self._order_to_change(request, object_id)
+        form = ManualPaymentForm(request.POST)
+        if not form.is_valid():
+            self.message_user(request, f"Payment not recorded: {form.errors.as_text()}", messages.ERROR)
+            return redirect("admin:orders_order_change", order.pk)
+        try:
+            payment = payment_create(actor=request.user, order_id=order.pk, **form.cleaned_data)
+        except DomainError as refused:
+            self.message_user(request, f"Payment not recorded: {refused.message}", messages.ERROR)
+        else:
+            self.message_user(request, f"Payment of {payment.amount} recorded.", messages.SUCCESS)
+        return redirect("admin:orders_order_change", order.pk)
+
+    def refund_issue_view(self, request, object_id):
+        """Issue a refund through the same service as POST /api/orders/<id>/refunds (Stripe for card payments)."""
+        order = self._order_to_change(request, object_id)
+        form = RefundForm(request.POST, order=order)
+        if not form.is_valid():
+            self.message_user(request, f"Refund not issued: {form.errors.as_text()}", messages.ERROR)
+            return redirect("admin:orders_order_change", order.pk)
+        payment = form.cleaned_data.pop("payment")
+        try:
+            refund = refund_create(
+                actor=request.user, order_id=order.pk, payment_id=payment.pk if payment else None, **form.cleaned_data
+            )
+        except DomainError as refused:
+            self.message_user(request, f"Refund not issued: {refused.message}", messages.ERROR)
+        else:
+            self.message_user(request, f"Refund of {refund.amount}: {refund.status}.", messages.SUCCESS)
+        return redirect("admin:orders_order_change", order.pk)
+
+    def _order_to_change(self, request, object_id) -> Order:
+        order = self.get_object(request, unquote(object_id))
+        if order is None:
+            raise Http404
+        if not self.has_change_permission(request, order):
+            raise PermissionDenied
+        return order
 
     def save_model(self, request, obj, form, change):
         # Only the fields staff edited: a whole-row save would write back the status and money read

@@ -9,7 +9,8 @@ class OrderFilter(django_filters.FilterSet):
     user = django_filters.NumberFilter(
         field_name="user_id", min_value=1, max_value=MAX_ID, help_text="Staff: orders of this user id."
     )
+    needs_attention = django_filters.BooleanFilter(help_text="Staff: orders whose money needs a look.")
 
     class Meta:
         model = Order
-        fields = ["status", "user"]
+        fields = ["status", "user", "needs_attention"]

@@ -38,6 +38,11 @@ class OrderStatus(models.TextChoices):
 PAID_OR_LATER = (OrderStatus.PAID, OrderStatus.PROCESSING, OrderStatus.SHIPPED, OrderStatus.DELIVERED)
 
 
+class CancelReason(models.TextChoices):
+    REQUESTED = "requested"
+    EXPIRED = "expired"
+
+
 class Cart(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cart")
     # Applied with POST /api/cart/coupon; checked again, and redeemed, at checkout.
@@ -90,6 +95,12 @@ class Order(models.Model):
     # The redeemed coupon whose use this order holds; cleared when a cancelled unpaid order gives it back.
     coupon = models.ForeignKey(Coupon, on_delete=models.SET_NULL, null=True, blank=True, related_name="orders")
     amount_paid = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+    # Refunds that went through (payments.Refund, succeeded); pending ones are not counted yet.
+    amount_refunded = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+    cancel_reason = models.CharField(max_length=20, choices=CancelReason.choices, blank=True)
+    # Money that did not add up (a payment on a cancelled order, an amount Stripe took that differs
+    # from the balance): staff look at it and clear the flag.
+    needs_attention = models.BooleanField(default=False)
     shipping_full_name = models.CharField(max_length=150, blank=True)
     shipping_address = models.CharField(max_length=300, blank=True)
     shipping_city = models.CharField(max_length=120, blank=True)
@@ -104,7 +115,12 @@ class Order(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount_paid__gte=0), name="order_amount_paid_not_negative"),
-            models.CheckConstraint(condition=Q(amount_paid__lte=models.F("total")), name="order_not_overpaid"),
+            # No cap of amount_paid at the total: money Stripe took beyond the balance is recorded (and
+            # flagged), never lost; staff payments are checked against the balance by their service.
+            models.CheckConstraint(condition=Q(amount_refunded__gte=0), name="order_amount_refunded_not_negative"),
+            models.CheckConstraint(
+                condition=Q(amount_refunded__lte=models.F("amount_paid")), name="order_refunded_within_paid"
+            ),
         ]
         indexes = [
             # Staff's list: newest first over every order, without sorting the table.
@@ -112,6 +128,7 @@ class Order(models.Model):
             models.Index(fields=["user", "-created_at"], name="order_user_newest"),
             models.Index(fields=["status", "created_at"], name="order_status_created"),
             models.Index(fields=["tracking_number"], name="order_tracking"),
+            models.Index(fields=["needs_attention", "-created_at"], name="order_needs_attention"),
         ]
 
     def __str__(self):
@@ -119,7 +136,7 @@ class Order(models.Model):
 
     @property
     def balance_due(self) -> Decimal:
-        return self.total - self.amount_paid
+        return self.total - self.amount_paid + self.amount_refunded
 
     @property
     def shipping_method(self) -> dict | None:
@@ -159,6 +176,7 @@ class OrderEventType(models.TextChoices):
     PLACED = "placed"
     STATUS_CHANGED = "status_changed"
     PAYMENT_RECORDED = "payment_recorded"
+    PAYMENT_FAILED = "payment_failed"
     REFUND = "refund"
     NOTE_ADDED = "note_added"
     EMAIL_SENT = "email_sent"

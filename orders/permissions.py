@@ -46,6 +46,8 @@ class OrderInputsOfStaff(BasePermission):
             values = _validated(OrderPatchInputSerializer, request)
             if "tracking_number" in values:
                 _refuse("set a tracking number")
+            if values.get("refund") is False:
+                _refuse("cancel a paid order without refunding it")
             if values.get("status", OrderStatus.CANCELLED) != OrderStatus.CANCELLED:
                 _refuse("move an order to this status")
         return True

@@ -194,9 +194,12 @@ class OrderListOutputSerializer(ModelSerializer):
             "shipping_method",
             "currency",
             "amount_paid",
+            "amount_refunded",
             "balance_due",
             "shipping",
             "tracking_number",
+            "cancel_reason",
+            "needs_attention",
             "created_at",
             "updated_at",
         ]
@@ -282,6 +285,10 @@ class OrderUpdateInputSerializer(Serializer):
 class OrderPatchInputSerializer(Serializer):
     status = StatusField(required=False, help_text="Staff; the owner may only send `cancelled`.")
     tracking_number = serializers.CharField(max_length=100, required=False, allow_blank=True, help_text="Staff only.")
+    refund = serializers.BooleanField(
+        required=False,
+        help_text="With `status: cancelled`: refund what was paid (default). Staff only may send false.",
+    )
 
 
 class CheckoutInputSerializer(Serializer):

@@ -23,3 +23,16 @@ class IdempotencyKeyReused(DomainError):
 class IdempotencyRequestInProgress(Conflict):
     code = PaymentErrorCode.IDEMPOTENCY_REQUEST_IN_PROGRESS
     default_message = "A request with this Idempotency-Key is still being processed; retry later."
+
+
+class OrderNotPayable(Conflict):
+    code = PaymentErrorCode.ORDER_NOT_PAYABLE
+
+
+class WebhookSignatureInvalid(InvalidInput):
+    code = PaymentErrorCode.WEBHOOK_SIGNATURE_INVALID
+    default_message = "The Stripe-Signature header is missing, wrong or too old."
+
+
+class RefundExceedsPaid(InvalidInput):
+    code = PaymentErrorCode.REFUND_EXCEEDS_PAID

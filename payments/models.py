@@ -23,7 +23,11 @@ class Payment(models.Model):
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     method = models.CharField(max_length=20, choices=PaymentMethod.choices)
     reference = models.CharField(max_length=100, blank=True)
+    # The PaymentIntent a card payment settled. Unique: however often and however concurrently Stripe
+    # delivers its success, the insert of a second payment for it fails (NULL for manual payments).
+    stripe_payment_intent = models.CharField(max_length=255, null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # None: recorded by the provider's verified webhook.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -70,3 +74,97 @@ class IdempotencyKey(models.Model):
     @property
     def is_complete(self) -> bool:
         return self.response_status is not None
+
+
+class IntentStatus(models.TextChoices):
+    """Stripe's PaymentIntent statuses; the first three end the payment attempt."""
+
+    SUCCEEDED = "succeeded"
+    CANCELED = "canceled"
+    FAILED = "failed"
+    REQUIRES_PAYMENT_METHOD = "requires_payment_method"
+    REQUIRES_CONFIRMATION = "requires_confirmation"
+    REQUIRES_ACTION = "requires_action"
+    PROCESSING = "processing"
+    REQUIRES_CAPTURE = "requires_capture"
+
+
+INTENT_ENDED = (IntentStatus.SUCCEEDED, IntentStatus.CANCELED, IntentStatus.FAILED)
+
+
+class CardPaymentIntent(models.Model):
+    """Our record of a Stripe PaymentIntent made for an order: reused while the balance is unchanged,
+    and while recent and open it holds the order back from expiry (a card payment in progress)."""
+
+    # CASCADE: a deleted order had nothing paid; a success arriving after that is an event for
+    # an unknown order, kept for staff.
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="card_intents")
+    intent_id = models.CharField(max_length=255, unique=True)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=30, default=IntentStatus.REQUIRES_PAYMENT_METHOD)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["order", "-created_at"], name="card_intent_order")]
+
+    def __str__(self):
+        return f"{self.intent_id} ({self.status}) for order {self.order_id}"
+
+
+class StripeEvent(models.Model):
+    """A verified Stripe event, stored once: its unique id is what makes a redelivery a no-op.
+
+    `needs_attention` marks events staff must look at (an unknown order, an amount that does not
+    match, a refund we have no record of).
+    """
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100)
+    order = models.ForeignKey(Order, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    payload = models.JSONField()
+    needs_attention = models.BooleanField(default=False)
+    note = models.CharField(max_length=300, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["needs_attention", "-received_at"], name="stripe_event_attention")]
+
+    def __str__(self):
+        return f"{self.type} {self.event_id}"
+
+
+class RefundStatus(models.TextChoices):
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class Refund(models.Model):
+    """Money given back on a payment. Card refunds go through Stripe and stay pending until its
+    webhook (or its answer) settles them; refunds of manual payments succeed when recorded."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    reason = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=20, choices=RefundStatus.choices, default=RefundStatus.PENDING)
+    stripe_refund_id = models.CharField(max_length=255, null=True, blank=True, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
+            models.CheckConstraint(condition=Q(status__in=RefundStatus.values), name="refund_status_known"),
+        ]
+        indexes = [models.Index(fields=["order", "created_at"], name="refund_order_created")]
+
+    def __str__(self):
+        return f"Refund #{self.pk}: {self.amount} ({self.status}) on order {self.order_id}"

@@ -4,7 +4,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from orders.reports.statistics import INTERVALS
-from payments.models import Payment, PaymentMethod
+from payments.models import Payment, PaymentMethod, Refund
 from shop.serializers import MAX_ID, ModelSerializer, MoneyField, Serializer
 
 # Sums over every sale have no column to fit and no upper bound: a digit cap here turned a
@@ -97,3 +97,25 @@ class SalesPeriodSerializer(Serializer):
     period = serializers.DateField()
     orders = serializers.IntegerField()
     revenue = MoneyField(max_digits=TOTAL_DIGITS)
+
+
+class CardPaymentStartSerializer(serializers.Serializer):
+    provider = serializers.CharField()
+    payment_intent_id = serializers.CharField()
+    client_secret = serializers.CharField(help_text="Hand it to Stripe.js (confirmPayment) in the storefront.")
+    amount = MoneyField()
+    currency = serializers.CharField()
+
+
+class RefundInputSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    payment_id = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True)
+
+
+class RefundOutputSerializer(serializers.ModelSerializer):
+    amount = MoneyField()
+
+    class Meta:
+        model = Refund
+        fields = ["id", "order_id", "payment_id", "amount", "reason", "status", "created_at"]

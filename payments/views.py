@@ -1,3 +1,4 @@
+import stripe
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -11,23 +12,36 @@ from orders.reports.statistics import (
     statistics_profit,
     statistics_sales,
 )
+from payments.errors import WebhookSignatureInvalid
 from payments.filters import PaymentFilter
-from payments.models import Payment
-from payments.selectors.payments import order_list_payable_by, payment_list, payment_list_for_order
+from payments.models import Payment, Refund
+from payments.selectors.payments import (
+    order_list_payable_by,
+    payment_list,
+    payment_list_for_order,
+    refund_list_for_order,
+)
 from payments.serializers import (
+    CardPaymentStartSerializer,
     CategorySalesSerializer,
     DateRangeSerializer,
     PaymentInputSerializer,
     PaymentOutputSerializer,
     ProductSalesSerializer,
     ProfitSerializer,
+    RefundInputSerializer,
+    RefundOutputSerializer,
     SalesPeriodSerializer,
     SalesQuerySerializer,
 )
-from payments.services.idempotency import idempotent_execute, request_fingerprint
+from payments.services.card import order_pay
+from payments.services.idempotency import IdempotentResponse, idempotent_execute, request_fingerprint
 from payments.services.payments import payment_create
+from payments.services.refunds import refund_create
+from payments.services.stripe_webhooks import stripe_event_process
+from payments.stripe_client import webhook_event_verify
 from shop.errors import InvalidInput
-from shop.permissions import IsAuthenticated, IsStaff
+from shop.permissions import AllowAny, IsAuthenticated, IsStaff
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
@@ -53,7 +67,8 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     serializer_class = PaymentOutputSerializer
 
     def get_permissions(self):
-        return [IsStaff()] if self.action == "list" else [IsAuthenticated()]
+        # Only staff record money by hand; customers pay by card and Stripe's webhook records it.
+        return [IsStaff()] if self.action in ("list", "create") else [IsAuthenticated()]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -61,7 +76,7 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return payment_list(user=self.request.user)
 
     @extend_schema(
-        summary="Record a payment for an order (owner or staff)",
+        summary="Record a manual payment for an order (staff: cash, bank transfer, mobile money...)",
         request=PaymentInputSerializer,
         parameters=[
             OpenApiParameter(
@@ -95,8 +110,12 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             request_hash=request_fingerprint(method="POST", path="/api/payments", payload=data),
             handler=record_payment,
         )
-        headers = {"Idempotent-Replayed": "true"} if result.replayed else {}
-        return Response(result.body, status=result.status, headers=headers)
+        return _idempotent_response(result)
+
+
+def _idempotent_response(result: IdempotentResponse) -> Response:
+    headers = {"Idempotent-Replayed": "true"} if result.replayed else {}
+    return Response(result.body, status=result.status, headers=headers)
 
 
 @extend_schema(summary="The payments of one order (owner or staff)", responses=PaymentOutputSerializer(many=True))
@@ -108,6 +127,99 @@ class OrderPaymentListView(generics.ListAPIView):
             return Payment.objects.none()
         order = get_object_or_404(order_list_payable_by(user=self.request.user), pk=self.kwargs["order_id"])
         return payment_list_for_order(order=order)
+
+
+def _error_response(*, description: str) -> OpenApiResponse:
+    return OpenApiResponse({"$ref": "#/components/schemas/Error"}, description=description)
+
+
+class OrderPayView(APIView):
+    @extend_schema(
+        request=None,
+        responses={
+            201: CardPaymentStartSerializer,
+            501: _error_response(description="STRIPE_SECRET_KEY is not set"),
+            502: _error_response(description="Stripe failed or timed out; nothing was written"),
+        },
+        summary="Start (or resume) paying the balance due by card: a Stripe PaymentIntent (owner)",
+    )
+    def post(self, request, order_id):
+        start = order_pay(user=request.user, order_id=int(order_id))
+        return Response(CardPaymentStartSerializer(start).data, status=status.HTTP_201_CREATED)
+
+
+class StripeWebhookView(APIView):
+    """Stripe's events: only a body signed with STRIPE_WEBHOOK_SECRET is read, so nobody else records money."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = []
+
+    @extend_schema(
+        request=OpenApiTypes.OBJECT,
+        responses={200: OpenApiTypes.OBJECT, 501: _error_response(description="STRIPE_WEBHOOK_SECRET is not set")},
+        summary="Stripe's webhook (verified with the Stripe-Signature header)",
+    )
+    def post(self, request):
+        try:
+            # The raw bytes Stripe signed; DRF's parsed body would not match the signature.
+            event = webhook_event_verify(payload=request.body, signature=request.headers.get("Stripe-Signature"))
+        except (stripe.SignatureVerificationError, ValueError) as error:
+            raise WebhookSignatureInvalid(field="Stripe-Signature") from error
+        processed = stripe_event_process(event=event)
+        return Response({"received": True, "duplicate": not processed})
+
+
+@extend_schema_view(
+    get=extend_schema(summary="The order's refunds (owner or staff)", responses=RefundOutputSerializer(many=True)),
+)
+class OrderRefundListView(generics.ListAPIView):
+    serializer_class = RefundOutputSerializer
+
+    def get_permissions(self):
+        return [IsStaff()] if self.request.method == "POST" else [IsAuthenticated()]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Refund.objects.none()
+        order = get_object_or_404(order_list_payable_by(user=self.request.user), pk=self.kwargs["order_id"])
+        return refund_list_for_order(order=order)
+
+    @extend_schema(
+        summary="Refund money paid on the order (staff): through Stripe for a card payment",
+        request=RefundInputSerializer,
+        parameters=[
+            OpenApiParameter(
+                IDEMPOTENCY_HEADER,
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="Retrying with the same key and body returns the first refund and refunds nothing more.",
+            )
+        ],
+        responses={
+            201: RefundOutputSerializer,
+            501: _error_response(description="A card payment's refund without STRIPE_SECRET_KEY"),
+            502: _error_response(description="Stripe failed or timed out; nothing was written"),
+        },
+    )
+    def post(self, request, order_id):
+        payload = RefundInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+
+        def refund() -> tuple[int, dict]:
+            created = refund_create(actor=request.user, order_id=int(order_id), **data)
+            return status.HTTP_201_CREATED, dict(RefundOutputSerializer(created).data)
+
+        result = idempotent_execute(
+            user=request.user,
+            key=_idempotency_key(request),
+            request_hash=request_fingerprint(method="POST", path=request.path, payload=data),
+            handler=refund,
+            # A card refund calls Stripe, never inside a transaction; the service keeps its own.
+            atomic=False,
+        )
+        return _idempotent_response(result)
 
 
 _RANGE_PARAMETERS = [

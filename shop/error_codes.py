@@ -69,6 +69,9 @@ class PaymentErrorCode(StrEnum):
     ORDER_CANCELLED = "order_cancelled"
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
     IDEMPOTENCY_REQUEST_IN_PROGRESS = "idempotency_request_in_progress"
+    ORDER_NOT_PAYABLE = "order_not_payable"
+    WEBHOOK_SIGNATURE_INVALID = "webhook_signature_invalid"
+    REFUND_EXCEEDS_PAID = "refund_exceeds_paid"
 
 
 class AssistantErrorCode(StrEnum):

@@ -188,8 +188,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A web process with the broker down gives up queuing after about a second, not minutes.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.3, "interval_max": 0.5}
 # One schedule for `make beat` and for the in-process runner (which reads the interval of each entry).
-# Order expiry (orders.tasks.expire_orders, every minute) and webhook retries join here.
 CELERY_BEAT_SCHEDULE = {
+    "expire-orders": {"task": "orders.tasks.expire_orders", "schedule": timedelta(minutes=1)},
     "flush-expired-tokens": {"task": "accounts.tasks.flush_expired_tokens", "schedule": timedelta(days=1)},
     "purge-idempotency-keys": {"task": "payments.tasks.purge_idempotency_keys", "schedule": timedelta(days=1)},
     # Webhook retries, and any delivery whose first task was lost (shop/webhooks/delivery.py).
@@ -338,6 +338,8 @@ SPECTACULAR_SETTINGS = {
         "QuoteRequestStatusEnum": "orders.models.QuoteRequestStatus",
         "ProductRequestStatusEnum": "orders.models.ProductRequestStatus",
         "JobStatusEnum": "shop.jobs.models.JobStatus",
+        "RefundStatusEnum": "payments.models.RefundStatus",
+        "CancelReasonEnum": "orders.models.CancelReason",
         "HealthStateEnum": ["ok", "error"],
         # Shipping addresses, shipping methods' countries and tax rates share the one country list.
         "CountryEnum": "django_countries.countries",
@@ -396,6 +398,20 @@ OPENAI_MODEL = env("OPENAI_MODEL", default="gpt-4o-mini")
 OPENAI_BASE_URL = env("OPENAI_BASE_URL", default="") or None
 OPENAI_TIMEOUT_SECONDS = env.float("OPENAI_TIMEOUT_SECONDS", default=20.0)
 ASSISTANT_TOOLS = env.bool("ASSISTANT_TOOLS", default=True)
+
+# Card payments (payments/stripe_client.py); without a secret key the card routes answer 501.
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+# Another host for Stripe's API (a local fake in tests); empty: Stripe's own.
+STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
+STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=20.0)
+# Retries of a failed call to Stripe, each with the same idempotency key, so never a double charge.
+STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
+
+# Unpaid orders expire (orders/services/expiry.py): pending this long with nothing paid (0 = never),
+# unless a card payment started less than ORDER_PAYMENT_HOLD_MINUTES ago is still open.
+ORDER_PENDING_TTL_MINUTES = env.int("ORDER_PENDING_TTL_MINUTES", default=60)
+ORDER_PAYMENT_HOLD_MINUTES = env.int("ORDER_PAYMENT_HOLD_MINUTES", default=30)
 
 # --- Webhooks -----------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """Sales statistics, aggregated by the database over the lines of paid-or-later orders.
 
-Revenue is product revenue: the sum of line totals (net of offers), cost the sum of the
-`unit_cost` snapshots times quantities. Coupon discounts, shipping charged and tax are
+Revenue is product revenue: the sum of line totals (net of offers) less what was refunded on
+those orders (profit and sales over time; per-product figures count units sold), cost the sum
+of the `unit_cost` snapshots times quantities. Coupon discounts, shipping charged and tax are
 reported apart from it, summed over the orders' snapshots. Each function runs a fixed number of queries; Python only
 shapes the aggregated rows (percentages, missing periods), never loops over orders.
 """
@@ -75,9 +76,9 @@ def _share(part: Decimal, total: Decimal) -> Decimal:
 def statistics_profit(*, date_from: date | None = None, date_to: date | None = None) -> dict:
     """`{revenue, discounts, shipping, tax, cost, profit, orders_count, currency}` in two queries.
 
-    `revenue` is product revenue (line totals); `discounts` the coupons' discounts, which
-    `profit` (revenue - discounts - cost) deducts; `shipping` the shipping charged and
-    `tax` the tax of those orders, both apart from revenue and profit.
+    `revenue` is product revenue (line totals) net of refunds; `discounts` the coupons'
+    discounts, which `profit` (revenue - discounts - cost) deducts; `shipping` the shipping
+    charged and `tax` the tax of those orders, both apart from revenue and profit.
     """
     totals = sold_items(date_from=date_from, date_to=date_to).aggregate(
         revenue=_money_sum("line_total"),
@@ -85,9 +86,13 @@ def statistics_profit(*, date_from: date | None = None, date_to: date | None = N
         orders_count=Count("order_id", distinct=True),
     )
     extras = sold_orders(date_from=date_from, date_to=date_to).aggregate(
-        discounts=_money_sum("discount_total"), shipping=_money_sum("shipping_total"), tax=_money_sum("tax_total")
+        discounts=_money_sum("discount_total"),
+        shipping=_money_sum("shipping_total"),
+        tax=_money_sum("tax_total"),
+        refunded=_money_sum("amount_refunded"),
     )
-    revenue, cost, discounts = _cents(totals["revenue"]), _cents(totals["cost"]), _cents(extras["discounts"])
+    revenue = _cents(totals["revenue"] - extras["refunded"])
+    cost, discounts = _cents(totals["cost"]), _cents(extras["discounts"])
     return {
         "revenue": revenue,
         "discounts": discounts,
@@ -225,8 +230,8 @@ def statistics_sales(
 ) -> list[dict]:
     """`[{period, orders, revenue}]` per day, week (from Monday) or month, oldest first.
 
-    One query grouped with the database's Trunc; periods without sales between the
-    bounds (or the first and last sale) are filled with zeros.
+    Two queries grouped with the database's Trunc (lines, refunds); periods without sales between
+    the bounds (or the first and last sale) are filled with zeros.
     """
     truncate = INTERVALS[interval]
     rows = (
@@ -237,6 +242,15 @@ def statistics_sales(
         .order_by("period")
     )
     found = {_as_date(row["period"]): row for row in rows}
+    refunds = (
+        sold_orders(date_from=date_from, date_to=date_to)
+        .filter(amount_refunded__gt=0)
+        .annotate(period=truncate("created_at"))
+        .values("period")
+        .annotate(refunded=_money_sum("amount_refunded"))
+    )
+    for refund in refunds:
+        found[_as_date(refund["period"])]["revenue"] -= refund["refunded"]
     if not found and not (date_from and date_to):
         return []
     first = _period_start(date_from or min(found), interval)

@@ -12,7 +12,7 @@ from catalog.pricing import final_price
 from catalog.selectors import product_discounts_now
 from catalog.services.stock import stock_move
 from orders.errors import AmountTooLarge, IllegalStatusTransition, InvalidOrderItem, OrderHasPayments, OrderLocked
-from orders.models import PAID_OR_LATER, Order, OrderEventType, OrderItem, OrderStatus
+from orders.models import PAID_OR_LATER, CancelReason, Order, OrderEventType, OrderItem, OrderStatus
 from orders.pricing import PricingTerms, totals_compute
 from orders.services.customer import address_shipping_fields, order_placer_check
 from orders.services.events import order_event_record, order_webhook_data
@@ -167,11 +167,13 @@ def order_update(
 
 
 @transaction.atomic
-def order_status_change(*, order: Order, status: str, actor: User | None = None) -> Order:
+def order_status_change(
+    *, order: Order, status: str, actor: User | None = None, cancel_reason: str = CancelReason.REQUESTED
+) -> Order:
     """Move `order` to `status` if the transition table allows it; `actor` made the move (none: the system).
 
     Locks the order row first so two concurrent moves cannot both pass the check.
-    Cancelling gives the reserved units back to stock in the same transaction.
+    Cancelling gives the reserved units back to stock in the same transaction and keeps `cancel_reason`.
     Writes the `status_changed` timeline event and the order.status_changed webhook
     event (and order.paid on a move to paid).
     Raises IllegalStatusTransition (409, with the allowed next statuses).
@@ -189,7 +191,9 @@ def order_status_change(*, order: Order, status: str, actor: User | None = None)
         coupon_release(order=order)
     previous = order.status
     order.status = status
-    order.save(update_fields=["status", "updated_at"])
+    if status == OrderStatus.CANCELLED:
+        order.cancel_reason = cancel_reason
+    order.save(update_fields=["status", "cancel_reason", "updated_at"])
     order_event_record(
         order=order,
         type=OrderEventType.STATUS_CHANGED,

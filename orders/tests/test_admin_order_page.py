@@ -128,6 +128,8 @@ def test_saving_the_tracking_number_keeps_a_status_changed_since_the_page_opened
             "items-INITIAL_FORMS": "0",
             "payments-TOTAL_FORMS": "0",
             "payments-INITIAL_FORMS": "0",
+            "refunds-TOTAL_FORMS": "0",
+            "refunds-INITIAL_FORMS": "0",
             "events-TOTAL_FORMS": "0",
             "events-INITIAL_FORMS": "0",
         }

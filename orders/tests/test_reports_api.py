@@ -93,7 +93,7 @@ def test_sales_default_to_days(sales, staff_client):
 
 
 def test_sales_per_month(sales, staff_client, django_assert_num_queries):
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         response = staff_client.get("/api/statistics/sales?interval=month")
 
     assert response.json() == [

@@ -190,7 +190,7 @@ def test_category_sales_respect_the_date_range(sales):
 
 
 def test_sales_per_month(sales, django_assert_num_queries):
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         rows = statistics_sales(interval="month")
 
     assert rows == [

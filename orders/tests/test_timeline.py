@@ -257,6 +257,8 @@ def test_admin_note_form_adds_a_note_through_the_service(placed, superuser, admi
             "items-0-order": str(placed.pk),
             "payments-TOTAL_FORMS": "0",
             "payments-INITIAL_FORMS": "0",
+            "refunds-TOTAL_FORMS": "0",
+            "refunds-INITIAL_FORMS": "0",
             "events-TOTAL_FORMS": "2",
             "events-INITIAL_FORMS": "1",
             "events-0-id": str(placed.events.get().pk),

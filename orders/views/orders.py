@@ -24,6 +24,7 @@ from orders.serializers import (
 )
 from orders.services.events import order_note_add
 from orders.services.orders import order_delete, order_fulfilment_update, order_place, order_update
+from payments.services.cancellation import order_cancel
 from shop.permissions import IsAuthenticated, IsStaff, caller_is_staff
 from shop.serializers import MessageSerializer
 from shop.throttles import OrdersThrottle
@@ -132,7 +133,16 @@ class OrderViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         order = self.get_object()
         data = OrderPatchInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        order_fulfilment_update(order=order, **data.validated_data, actor=request.user)
+        values = dict(data.validated_data)
+        refund = values.pop("refund", True)
+        if values.get("status") == OrderStatus.CANCELLED:
+            # Cancelling may refund money (through Stripe): its own service, outside one transaction.
+            values.pop("status")
+            if values:
+                order_fulfilment_update(order=order, **values, actor=request.user)
+            order_cancel(order=order, actor=request.user, by_staff=caller_is_staff(request), refund=refund)
+        else:
+            order_fulfilment_update(order=order, **values, actor=request.user)
         return Response(OrderOutputSerializer(order_get_for(viewer=request.user, order_id=order.pk)).data)
 
     @extend_schema(responses={200: MessageSerializer}, summary="Delete an order and give its stock back")

@@ -1,8 +1,11 @@
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.db.models import QuerySet
 
 from accounts.models import User
 from orders.models import Order
-from payments.models import Payment
+from payments.models import INTENT_ENDED, CardPaymentIntent, Payment, Refund
 
 
 def order_list_payable_by(*, user: User) -> QuerySet[Order]:
@@ -19,3 +22,14 @@ def payment_list(*, user: User) -> QuerySet[Payment]:
 
 def payment_list_for_order(*, order: Order) -> QuerySet[Payment]:
     return Payment.objects.filter(order=order).order_by("-created_at", "-id")
+
+
+def order_ids_with_card_payment_in_progress(*, now: datetime) -> QuerySet:
+    """Ids of orders with a card payment in progress: a PaymentIntent that has not succeeded, failed or
+    been canceled, created less than ORDER_PAYMENT_HOLD_MINUTES before `now` (a subquery)."""
+    since = now - timedelta(minutes=settings.ORDER_PAYMENT_HOLD_MINUTES)
+    return CardPaymentIntent.objects.filter(created_at__gt=since).exclude(status__in=INTENT_ENDED).values("order_id")
+
+
+def refund_list_for_order(*, order: Order) -> QuerySet[Refund]:
+    return Refund.objects.filter(order=order).order_by("-created_at", "-id")

@@ -9,6 +9,7 @@ leaves nothing done, and its claim can be taken over once it is stale.
 import hashlib
 import json
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -18,7 +19,7 @@ from django.utils import timezone
 from accounts.models import User
 from payments.errors import IdempotencyKeyReused, IdempotencyRequestInProgress
 from payments.models import IdempotencyKey
-from shop.errors import DomainError
+from shop.errors import DomainError, UpstreamUnavailable
 from shop.exceptions import domain_error_body
 
 # The contract keeps keys at least 24 hours.
@@ -87,14 +88,22 @@ def idempotency_key_release(*, record: IdempotencyKey) -> None:
 
 
 def idempotent_execute(
-    *, user: User, key: str | None, request_hash: str, handler: Callable[[], tuple[int, dict]]
+    *,
+    user: User,
+    key: str | None,
+    request_hash: str,
+    handler: Callable[[], tuple[int, dict]],
+    atomic: bool = True,
 ) -> IdempotentResponse:
     """Run `handler` (returning status and body) at most once per (user, key, request).
 
     Without a key the handler simply runs, and its errors propagate.
 
-    The handler's writes and the stored response commit in one transaction. A
-    DomainError is stored as its error response, so a retry sees the same answer.
+    The handler's writes and the stored response commit in one transaction; with `atomic=False`
+    (a handler that calls an outside service, which must not happen inside a transaction) the
+    handler manages its own transactions and the response is stored when it returns. A
+    DomainError is stored as its error response, so a retry sees the same answer, except
+    UpstreamUnavailable: the outside service failed and nothing was done, so the key is released.
     Any other exception releases the key, so the client may retry.
     Raises IdempotencyKeyReused (422) and IdempotencyRequestInProgress (409).
     """
@@ -105,9 +114,12 @@ def idempotent_execute(
     if not owned:
         return IdempotentResponse(record.response_status, record.response_body, replayed=True)
     try:
-        with transaction.atomic():
+        with transaction.atomic() if atomic else nullcontext():
             status, body = handler()
             idempotency_key_store(record=record, status=status, body=body)
+    except UpstreamUnavailable:
+        idempotency_key_release(record=record)
+        raise
     except DomainError as error:
         status, body = error.status_code, domain_error_body(error)
         idempotency_key_store(record=record, status=status, body=body)

@@ -17,10 +17,10 @@ def _body(order, **overrides):
 
 
 @pytest.mark.parametrize("url", ["/api/payments", "/api/payments/"])
-def test_owner_records_a_payment(customer, customer_client, url):
-    order = OrderFactory(user=customer, total=Decimal("40.00"))
+def test_staff_records_a_manual_payment(staff, staff_client, url):
+    order = OrderFactory(total=Decimal("40.00"))
 
-    response = customer_client.post(url, _body(order), format="json")
+    response = staff_client.post(url, _body(order), format="json")
 
     assert response.status_code == 201
     payment = Payment.objects.get()
@@ -32,25 +32,25 @@ def test_owner_records_a_payment(customer, customer_client, url):
         "reference": "TX-1",
         "created_at": payment.created_at.isoformat().replace("+00:00", "Z"),
     }
-    assert payment.created_by == customer
+    assert payment.created_by == staff
     order.refresh_from_db()
     assert order.amount_paid == Decimal("15.00")
 
 
-def test_reference_is_optional(customer, customer_client):
-    order = OrderFactory(user=customer)
+def test_reference_is_optional(staff_client):
+    order = OrderFactory()
 
-    response = customer_client.post("/api/payments", {"order_id": order.pk, "amount": "1", "method": "cash"})
+    response = staff_client.post("/api/payments", {"order_id": order.pk, "amount": "1", "method": "cash"})
 
     assert response.status_code == 201
     assert response.json()["reference"] == ""
     assert response.json()["amount"] == "1.00"
 
 
-def test_paying_the_whole_balance_marks_the_order_paid(customer, customer_client):
-    order = OrderFactory(user=customer, total=Decimal("40.00"))
+def test_paying_the_whole_balance_marks_the_order_paid(staff_client):
+    order = OrderFactory(total=Decimal("40.00"))
 
-    response = customer_client.post("/api/payments", _body(order, amount="40.00"), format="json")
+    response = staff_client.post("/api/payments", _body(order, amount="40.00"), format="json")
 
     assert response.status_code == 201
     order.refresh_from_db()
@@ -75,14 +75,17 @@ def test_anonymous_cannot_pay(api_client):
     assert not Payment.objects.exists()
 
 
-def test_another_customers_order_answers_404(customer_client):
-    order = OrderFactory()
+@pytest.mark.parametrize("method", ["card", "cash"])
+def test_a_customer_cannot_record_a_payment_even_for_their_own_order(customer, customer_client, method):
+    order = OrderFactory(user=customer, total=Decimal("40.00"))
 
-    response = customer_client.post("/api/payments", _body(order), format="json")
+    response = customer_client.post("/api/payments", _body(order, amount="40.00", method=method), format="json")
 
-    assert response.status_code == 404
-    assert response.json() == {"error": "Order not found", "code": "not_found"}
+    assert response.status_code == 403
+    assert response.json()["code"] == "permission_denied"
     assert not Payment.objects.exists()
+    order.refresh_from_db()
+    assert (order.status, order.amount_paid) == (OrderStatus.PENDING, Decimal("0.00"))
 
 
 def test_unknown_order_answers_404(staff_client):
@@ -91,19 +94,19 @@ def test_unknown_order_answers_404(staff_client):
     assert response.status_code == 404
 
 
-def test_cancelled_order_answers_409(customer, customer_client):
-    order = OrderFactory(user=customer, status=OrderStatus.CANCELLED)
+def test_cancelled_order_answers_409(staff_client):
+    order = OrderFactory(status=OrderStatus.CANCELLED)
 
-    response = customer_client.post("/api/payments", _body(order), format="json")
+    response = staff_client.post("/api/payments", _body(order), format="json")
 
     assert response.status_code == 409
     assert response.json()["code"] == "order_cancelled"
 
 
-def test_amount_above_balance_answers_400_with_the_balance(customer, customer_client):
-    order = OrderFactory(user=customer, total=Decimal("40.00"), amount_paid=Decimal("30.00"))
+def test_amount_above_balance_answers_400_with_the_balance(staff_client):
+    order = OrderFactory(total=Decimal("40.00"), amount_paid=Decimal("30.00"))
 
-    response = customer_client.post("/api/payments", _body(order, amount="10.50"), format="json")
+    response = staff_client.post("/api/payments", _body(order, amount="10.50"), format="json")
 
     assert response.status_code == 400
     assert response.json() == {
@@ -115,10 +118,10 @@ def test_amount_above_balance_answers_400_with_the_balance(customer, customer_cl
 
 
 @pytest.mark.parametrize("amount", ["0", "-1.00"])
-def test_amount_not_positive_answers_400(customer, customer_client, amount):
-    order = OrderFactory(user=customer)
+def test_amount_not_positive_answers_400(staff_client, amount):
+    order = OrderFactory()
 
-    response = customer_client.post("/api/payments", _body(order, amount=amount), format="json")
+    response = staff_client.post("/api/payments", _body(order, amount=amount), format="json")
 
     assert response.status_code == 400
     assert response.json()["code"] == "amount_not_positive"
@@ -136,25 +139,25 @@ def test_amount_not_positive_answers_400(customer, customer_client, amount):
         ({"reference": "r" * 101}, "reference"),
     ],
 )
-def test_malformed_payment_answers_400(customer, customer_client, overrides, field):
-    order = OrderFactory(user=customer)
+def test_malformed_payment_answers_400(staff_client, overrides, field):
+    order = OrderFactory()
 
-    response = customer_client.post("/api/payments", _body(order, **overrides), format="json")
+    response = staff_client.post("/api/payments", _body(order, **overrides), format="json")
 
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
     assert response.json()["field"] == field
 
 
-def test_missing_fields_answer_400(customer_client):
-    response = customer_client.post("/api/payments", {}, format="json")
+def test_missing_fields_answer_400(staff_client):
+    response = staff_client.post("/api/payments", {}, format="json")
 
     assert response.status_code == 400
     assert set(response.json()["details"]) == {"order_id", "amount", "method"}
 
 
-def test_malformed_json_answers_400(customer_client):
-    response = customer_client.generic("POST", "/api/payments", "{not json", content_type="application/json")
+def test_malformed_json_answers_400(staff_client):
+    response = staff_client.generic("POST", "/api/payments", "{not json", content_type="application/json")
 
     assert response.status_code == 400
 
@@ -296,10 +299,10 @@ def test_an_order_id_beyond_the_integer_range_answers_400(staff_client):
 
 
 @pytest.mark.parametrize("amount", ["NaN", "Infinity", "1e5"])
-def test_non_finite_or_exponent_amounts_answer_400(customer, customer_client, amount):
-    order = OrderFactory(user=customer)
+def test_non_finite_or_exponent_amounts_answer_400(staff_client, amount):
+    order = OrderFactory()
 
-    response = customer_client.post("/api/payments", _body(order, amount=amount), format="json")
+    response = staff_client.post("/api/payments", _body(order, amount=amount), format="json")
 
     assert response.status_code == 400
     assert not Payment.objects.exists()

@@ -40,11 +40,11 @@ def _hash(order, amount="15.00"):
 
 
 @pytest.mark.django_db
-def test_same_key_and_body_returns_the_first_response_and_records_nothing_more(customer, customer_client):
+def test_same_key_and_body_returns_the_first_response_and_records_nothing_more(customer, staff, staff_client):
     order = OrderFactory(user=customer, total=Decimal("40.00"))
 
-    first = _pay(customer_client, order, "k-1")
-    second = _pay(customer_client, order, "k-1")
+    first = _pay(staff_client, order, "k-1")
+    second = _pay(staff_client, order, "k-1")
 
     assert first.status_code == second.status_code == 201
     assert second.json() == first.json()
@@ -56,11 +56,11 @@ def test_same_key_and_body_returns_the_first_response_and_records_nothing_more(c
 
 
 @pytest.mark.django_db
-def test_an_equivalent_body_written_differently_is_the_same_request(customer, customer_client):
+def test_an_equivalent_body_written_differently_is_the_same_request(customer, staff, staff_client):
     order = OrderFactory(user=customer)
-    first = _pay(customer_client, order, "k-1", amount="15.00")
+    first = _pay(staff_client, order, "k-1", amount="15.00")
 
-    again = customer_client.post(
+    again = staff_client.post(
         "/api/payments",
         {"method": "card", "amount": "15", "order_id": str(order.pk), "reference": ""},
         format="json",
@@ -73,11 +73,11 @@ def test_an_equivalent_body_written_differently_is_the_same_request(customer, cu
 
 
 @pytest.mark.django_db
-def test_same_key_with_another_body_answers_422(customer, customer_client):
+def test_same_key_with_another_body_answers_422(customer, staff, staff_client):
     order = OrderFactory(user=customer)
-    _pay(customer_client, order, "k-1", amount="15.00")
+    _pay(staff_client, order, "k-1", amount="15.00")
 
-    response = _pay(customer_client, order, "k-1", amount="16.00")
+    response = _pay(staff_client, order, "k-1", amount="16.00")
 
     assert response.status_code == 422
     assert response.json()["code"] == "idempotency_key_reused"
@@ -85,11 +85,11 @@ def test_same_key_with_another_body_answers_422(customer, customer_client):
 
 
 @pytest.mark.django_db
-def test_same_key_while_the_first_request_runs_answers_409(customer, customer_client):
+def test_same_key_while_the_first_request_runs_answers_409(customer, staff, staff_client):
     order = OrderFactory(user=customer)
-    IdempotencyKeyFactory(user=customer, key="k-1", request_hash=_hash(order))
+    IdempotencyKeyFactory(user=staff, key="k-1", request_hash=_hash(order))
 
-    response = _pay(customer_client, order, "k-1")
+    response = _pay(staff_client, order, "k-1")
 
     assert response.status_code == 409
     assert response.json()["code"] == "idempotency_request_in_progress"
@@ -97,30 +97,30 @@ def test_same_key_while_the_first_request_runs_answers_409(customer, customer_cl
 
 
 @pytest.mark.django_db
-def test_another_body_while_the_first_request_runs_answers_422(customer, customer_client):
+def test_another_body_while_the_first_request_runs_answers_422(customer, staff, staff_client):
     order = OrderFactory(user=customer)
-    IdempotencyKeyFactory(user=customer, key="k-1", request_hash="f" * 64)
+    IdempotencyKeyFactory(user=staff, key="k-1", request_hash="f" * 64)
 
-    assert _pay(customer_client, order, "k-1").status_code == 422
+    assert _pay(staff_client, order, "k-1").status_code == 422
 
 
 @pytest.mark.django_db
-def test_an_abandoned_claim_is_taken_over_after_the_lock_timeout(customer, customer_client):
+def test_an_abandoned_claim_is_taken_over_after_the_lock_timeout(customer, staff, staff_client):
     order = OrderFactory(user=customer)
     stale = timezone.now() - IDEMPOTENCY_LOCK_TIMEOUT - timedelta(seconds=1)
-    IdempotencyKeyFactory(user=customer, key="k-1", request_hash=_hash(order), locked_at=stale)
+    IdempotencyKeyFactory(user=staff, key="k-1", request_hash=_hash(order), locked_at=stale)
 
-    response = _pay(customer_client, order, "k-1")
+    response = _pay(staff_client, order, "k-1")
 
     assert response.status_code == 201
     assert IdempotencyKey.objects.get().response_status == 201
 
 
 @pytest.mark.django_db
-def test_keys_are_scoped_per_user(customer, customer_client, staff_client):
+def test_keys_are_scoped_per_user(customer, superuser_client, staff_client):
     order = OrderFactory(user=customer, total=Decimal("40.00"))
 
-    mine = _pay(customer_client, order, "shared-key")
+    mine = _pay(superuser_client, order, "shared-key")
     staffs = _pay(staff_client, order, "shared-key")
 
     assert mine.status_code == staffs.status_code == 201
@@ -129,13 +129,13 @@ def test_keys_are_scoped_per_user(customer, customer_client, staff_client):
 
 
 @pytest.mark.django_db
-def test_a_domain_error_is_stored_and_replayed(customer, customer_client):
+def test_a_domain_error_is_stored_and_replayed(customer, staff, staff_client):
     order = OrderFactory(user=customer, total=Decimal("10.00"))
 
-    first = _pay(customer_client, order, "k-1", amount="15.00")
+    first = _pay(staff_client, order, "k-1", amount="15.00")
     order.total = Decimal("40.00")
     order.save()
-    second = _pay(customer_client, order, "k-1", amount="15.00")
+    second = _pay(staff_client, order, "k-1", amount="15.00")
 
     assert first.status_code == second.status_code == 400
     assert (
@@ -152,25 +152,25 @@ def test_a_domain_error_is_stored_and_replayed(customer, customer_client):
 
 
 @pytest.mark.django_db
-def test_invalid_input_does_not_use_up_the_key(customer, customer_client):
+def test_invalid_input_does_not_use_up_the_key(customer, staff, staff_client):
     order = OrderFactory(user=customer)
 
-    bad = customer_client.post(
+    bad = staff_client.post(
         "/api/payments", {"order_id": order.pk, "amount": "x", "method": "card"}, HTTP_IDEMPOTENCY_KEY="k-1"
     )
-    good = _pay(customer_client, order, "k-1")
+    good = _pay(staff_client, order, "k-1")
 
     assert bad.status_code == 400
     assert good.status_code == 201
 
 
 @pytest.mark.django_db
-def test_an_unexpected_error_releases_the_key(customer, customer_client, monkeypatch):
+def test_an_unexpected_error_releases_the_key(customer, staff, staff_client, monkeypatch):
     order = OrderFactory(user=customer)
     monkeypatch.setattr("payments.views.payment_create", lambda **kwargs: 1 / 0)
-    customer_client.raise_request_exception = False
+    staff_client.raise_request_exception = False
 
-    failed = _pay(customer_client, order, "k-1")
+    failed = _pay(staff_client, order, "k-1")
 
     assert failed.status_code == 500
     assert not IdempotencyKey.objects.exists()
@@ -178,10 +178,10 @@ def test_an_unexpected_error_releases_the_key(customer, customer_client, monkeyp
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("key", ["", "x" * 256, "clé"])
-def test_malformed_key_answers_400(customer, customer_client, key):
+def test_malformed_key_answers_400(customer, staff, staff_client, key):
     order = OrderFactory(user=customer)
 
-    response = _pay(customer_client, order, key)
+    response = _pay(staff_client, order, key)
 
     assert response.status_code == 400
     assert response.json()["field"] == "Idempotency-Key"
@@ -189,26 +189,26 @@ def test_malformed_key_answers_400(customer, customer_client, key):
 
 
 @pytest.mark.django_db
-def test_a_key_older_than_the_ttl_is_forgotten(customer, customer_client):
+def test_a_key_older_than_the_ttl_is_forgotten(customer, staff, staff_client):
     order = OrderFactory(user=customer, total=Decimal("40.00"))
     old = timezone.now() - IDEMPOTENCY_KEY_TTL - timedelta(minutes=1)
     IdempotencyKeyFactory(
-        user=customer, key="k-1", request_hash="f" * 64, response_status=201, response_body={}, created_at=old
+        user=staff, key="k-1", request_hash="f" * 64, response_status=201, response_body={}, created_at=old
     )
 
-    response = _pay(customer_client, order, "k-1")
+    response = _pay(staff_client, order, "k-1")
 
     assert response.status_code == 201
     assert IdempotencyKey.objects.get().request_hash == _hash(order)
 
 
 @pytest.mark.django_db
-def test_a_key_younger_than_the_ttl_is_kept(customer, customer_client):
+def test_a_key_younger_than_the_ttl_is_kept(customer, staff, staff_client):
     order = OrderFactory(user=customer, total=Decimal("40.00"))
-    _pay(customer_client, order, "k-1")
+    _pay(staff_client, order, "k-1")
     IdempotencyKey.objects.update(created_at=timezone.now() - IDEMPOTENCY_KEY_TTL + timedelta(minutes=5))
 
-    assert _pay(customer_client, order, "k-1").headers["Idempotent-Replayed"] == "true"
+    assert _pay(staff_client, order, "k-1").headers["Idempotent-Replayed"] == "true"
     assert Payment.objects.count() == 1
 
 
@@ -245,7 +245,7 @@ def _concurrently(count, call):
 @pytest.mark.skipif(not ON_MYSQL, reason="needs concurrent writers and row locks (MariaDB)")
 @pytest.mark.django_db(transaction=True)
 def test_identical_requests_arriving_at_once_record_one_payment():
-    user = UserFactory()
+    user = UserFactory(is_staff=True)
     order = OrderFactory(user=user, total=Decimal("40.00"))
 
     responses = _concurrently(6, lambda: _pay(client_for(user), order, "race-key"))
@@ -264,7 +264,7 @@ def test_identical_requests_arriving_at_once_record_one_payment():
 @pytest.mark.skipif(not ON_MYSQL, reason="needs concurrent writers and row locks (MariaDB)")
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_payments_never_exceed_the_balance():
-    user = UserFactory()
+    user = UserFactory(is_staff=True)
     order = OrderFactory(user=user, total=Decimal("40.00"))
 
     responses = _concurrently(4, lambda: _pay(client_for(user), order, f"key-{threading.get_ident()}", amount="30.00"))
@@ -280,7 +280,7 @@ def test_concurrent_payments_never_exceed_the_balance():
 @pytest.mark.skipif(not ON_MYSQL, reason="needs concurrent writers and row locks (MariaDB)")
 @pytest.mark.django_db(transaction=True)
 def test_a_retry_while_the_first_request_runs_answers_409_then_replays(monkeypatch):
-    user = UserFactory()
+    user = UserFactory(is_staff=True)
     order = OrderFactory(user=user, total=Decimal("40.00"))
     started, release = threading.Event(), threading.Event()
     real_payment_create = views.payment_create

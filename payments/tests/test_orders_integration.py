@@ -24,12 +24,12 @@ def _pay(client, order_id, amount):
     return client.post("/api/payments", {"order_id": order_id, "amount": amount, "method": "card"}, format="json")
 
 
-def test_paying_an_order_in_two_parts_moves_it_to_paid(customer_client):
+def test_paying_an_order_in_two_parts_moves_it_to_paid(customer_client, staff_client):
     order_id = _place(customer_client)
 
-    _pay(customer_client, order_id, "15.00")
+    _pay(staff_client, order_id, "15.00")
     halfway = customer_client.get(f"/api/orders/{order_id}").json()
-    _pay(customer_client, order_id, "25.00")
+    _pay(staff_client, order_id, "25.00")
     settled = customer_client.get(f"/api/orders/{order_id}").json()
 
     assert (halfway["status"], halfway["amount_paid"], halfway["balance_due"]) == ("pending", "15.00", "25.00")
@@ -40,9 +40,9 @@ def test_paying_an_order_in_two_parts_moves_it_to_paid(customer_client):
     ]
 
 
-def test_an_order_with_payments_cannot_be_deleted_but_can_be_cancelled(customer_client):
+def test_an_order_with_payments_cannot_be_deleted_but_can_be_cancelled(customer_client, staff_client):
     order_id = _place(customer_client)
-    _pay(customer_client, order_id, "5.00")
+    _pay(staff_client, order_id, "5.00")
 
     deleted = customer_client.delete(f"/api/orders/{order_id}")
     cancelled = customer_client.patch(f"/api/orders/{order_id}", {"status": "cancelled"}, format="json")
@@ -54,11 +54,11 @@ def test_an_order_with_payments_cannot_be_deleted_but_can_be_cancelled(customer_
     assert Payment.objects.filter(order_id=order_id).count() == 1
 
 
-def test_a_cancelled_order_refuses_payment(customer_client):
+def test_a_cancelled_order_refuses_payment(customer_client, staff_client):
     order_id = _place(customer_client)
     customer_client.patch(f"/api/orders/{order_id}", {"status": "cancelled"}, format="json")
 
-    response = _pay(customer_client, order_id, "5.00")
+    response = _pay(staff_client, order_id, "5.00")
 
     assert response.status_code == 409
     assert response.json()["code"] == "order_cancelled"
@@ -67,7 +67,7 @@ def test_a_cancelled_order_refuses_payment(customer_client):
 def test_a_paid_order_counts_in_the_statistics(customer_client, staff_client):
     order_id = _place(customer_client, quantity=3)
     before = staff_client.get("/api/statistics/profit").json()
-    _pay(customer_client, order_id, "60.00")
+    _pay(staff_client, order_id, "60.00")
 
     after = staff_client.get("/api/statistics/profit").json()
 
