@@ -99,7 +99,7 @@ class SalesPeriodSerializer(Serializer):
     revenue = MoneyField(max_digits=TOTAL_DIGITS)
 
 
-class CardPaymentStartSerializer(serializers.Serializer):
+class CardPaymentStartSerializer(Serializer):
     provider = serializers.CharField()
     payment_intent_id = serializers.CharField()
     client_secret = serializers.CharField(help_text="Hand it to Stripe.js (confirmPayment) in the storefront.")
@@ -107,13 +107,13 @@ class CardPaymentStartSerializer(serializers.Serializer):
     currency = serializers.CharField()
 
 
-class RefundInputSerializer(serializers.Serializer):
+class RefundInputSerializer(Serializer):
     amount = serializers.DecimalField(max_digits=12, decimal_places=2)
     reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     payment_id = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True)
 
 
-class RefundOutputSerializer(serializers.ModelSerializer):
+class RefundOutputSerializer(ModelSerializer):
     amount = MoneyField()
 
     class Meta:

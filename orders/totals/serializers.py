@@ -34,11 +34,11 @@ class ShippingMethodSnapshotSerializer(Serializer):
     price = MoneyField()
 
 
-class ShippingMethodQuerySerializer(Serializer):
+class ShippingMethodQuerySerializer(serializers.Serializer):
     country = CountryField(required=False, allow_blank=True, help_text="ISO 3166-1 alpha-2: only methods serving it.")
 
 
-class CartPricingQuerySerializer(Serializer):
+class CartPricingQuerySerializer(serializers.Serializer):
     """How the cart prices shipping and tax: see README, "Totals"."""
 
     country = CountryField(
