@@ -232,3 +232,33 @@ def review_get_for_user(*, pk: int, user) -> Review:
     """A review its author or staff may act on; anyone else's is Http404, as if it did not exist."""
     reviews = Review.objects.all() if user.is_staff else Review.objects.filter(user_id=user.pk)
     return get_object_or_404(reviews, pk=pk)
+
+
+def variant_list_for_product(*, product_id: int, include_inactive: bool = False) -> list[ProductVariant]:
+    """A product's variants (active ones only unless `include_inactive`, which also finds a disabled product).
+
+    Each variant's `product` carries the best discount of now, for `final_price`. Raises Http404.
+    """
+    products = Product.objects.annotate(discount_percentage=best_discount_subquery())
+    if not include_inactive:
+        products = products.filter(is_disabled=False)
+    product = get_object_or_404(products, pk=product_id)
+    variants = ProductVariant.objects.filter(product=product).order_by("pk")
+    if not include_inactive:
+        variants = variants.filter(is_active=True)
+    variants = list(variants)
+    for variant in variants:
+        variant.product = product
+    return variants
+
+
+def variant_get(*, pk: int) -> ProductVariant:
+    """One variant, its `product` carrying the best discount of now (for `final_price`). Raises Http404."""
+    variant = get_object_or_404(
+        ProductVariant.objects.select_related("product").annotate(
+            discount=best_discount_subquery(product_ref="product")
+        ),
+        pk=pk,
+    )
+    variant.product.discount_percentage = variant.discount
+    return variant

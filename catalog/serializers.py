@@ -98,6 +98,52 @@ class VariantOutputSerializer(serializers.Serializer):
         return str(final_price(price, product.discount_percentage))
 
 
+_STOCK_MAX = 2_147_483_647
+
+
+def _variant_option() -> serializers.CharField:
+    return serializers.CharField(max_length=OPTION_MAX_LENGTH, required=False, allow_blank=True)
+
+
+class VariantInputSerializer(serializers.Serializer):
+    size = _variant_option()
+    color = _variant_option()
+    sku = serializers.CharField(max_length=64, required=False, allow_null=True, allow_blank=True)
+    price = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True, help_text="Null: the product's."
+    )
+    quantity = serializers.IntegerField(min_value=0, max_value=_STOCK_MAX)
+
+
+class VariantUpdateInputSerializer(serializers.Serializer):
+    size = _variant_option()
+    color = _variant_option()
+    sku = serializers.CharField(max_length=64, required=False, allow_null=True, allow_blank=True)
+    price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True)
+    is_active = serializers.BooleanField(required=False)
+
+
+class VariantStockInputSerializer(serializers.Serializer):
+    delta = serializers.IntegerField(
+        min_value=-_STOCK_MAX, max_value=_STOCK_MAX, required=False, help_text="Units added (or removed, negative)."
+    )
+    quantity = serializers.IntegerField(min_value=0, max_value=_STOCK_MAX, required=False, help_text="A count.")
+    expected_quantity = serializers.IntegerField(
+        min_value=0,
+        max_value=_STOCK_MAX,
+        required=False,
+        help_text="With quantity: the stock the caller read; 409 stock_changed when it moved since.",
+    )
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        if ("delta" in attrs) == ("quantity" in attrs):
+            raise serializers.ValidationError({"delta": "Send either delta or quantity."})
+        if "expected_quantity" in attrs and "quantity" not in attrs:
+            raise serializers.ValidationError({"expected_quantity": "expected_quantity goes with quantity."})
+        return attrs
+
+
 class ProductOutputSerializer(serializers.Serializer):
     """A product as the storefront shows it; `cost_price` only for staff.
 
