@@ -33,6 +33,7 @@ class OrderItemInline(admin.TabularInline):
     fields = [
         "product",
         "product_name",
+        "sku",
         "size",
         "color",
         "quantity",

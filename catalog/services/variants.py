@@ -11,7 +11,7 @@ of them on one product queue, and under READ COMMITTED (MariaDB) the read sees t
 """
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -78,9 +78,7 @@ def variant_create(*, product: Product, data: dict, actor: User | None = None) -
     same size and colour (case-insensitively, field `size`) or any variant has the SKU (field
     `sku`). Returns the variant.
     """
-    # The default variant first (variants before products), then the product row.
-    list(ProductVariant.objects.select_for_update().filter(product=product, is_active=True, size="", color=""))
-    product = Product.objects.select_for_update().get(pk=product.pk)
+    product = _lock(product_id=product.pk)
     variant = ProductVariant(
         product=product,
         sku=(data.get("sku") or "").strip() or None,
@@ -90,17 +88,7 @@ def variant_create(*, product: Product, data: dict, actor: User | None = None) -
         quantity=data.get("quantity") or 0,
     )
     siblings = list(ProductVariant.objects.filter(product=product, is_active=True))
-    replaced = None
-    if not variant.is_default and len(siblings) == 1 and siblings[0].is_default:
-        replaced = siblings[0]
-        siblings = []
-    _options_unique_check(variant=variant, siblings=siblings)
-    _sku_save(variant=variant)
-    quantity_change = variant.quantity
-    if replaced is not None:
-        quantity_change -= replaced.quantity
-        _variant_remove(variant=replaced)
-    _product_sync(product=product, quantity_change=quantity_change)
+    _save_replacing_default(variant=variant, siblings=siblings, product=product, quantity_change=variant.quantity)
     return variant
 
 
@@ -108,12 +96,13 @@ def variant_create(*, product: Product, data: dict, actor: User | None = None) -
 def variant_update(*, variant: ProductVariant, data: dict, actor: User | None = None) -> ProductVariant:
     """Change the fields of VARIANT_FIELDS present in `data`.
 
-    Deactivating takes the variant's stock out of the product's; reactivating puts it back.
-    Raises Conflict (409) as `variant_create` for a taken size+colour or SKU, and when the
-    last active variant of the product would be deactivated (disable the product instead).
+    Deactivating takes the variant's stock out of the product's; reactivating puts it back
+    (and, as `variant_create`, replaces a default variant left alone). Raises Conflict (409)
+    as `variant_create` for a taken size+colour or SKU, and when the last active variant of
+    the product would be deactivated (disable the product instead).
     """
-    variant = ProductVariant.objects.select_for_update().get(pk=variant.pk)
-    product = Product.objects.select_for_update().get(pk=variant.product_id)
+    product = _lock(product_id=variant.product_id, variant_id=variant.pk)
+    variant = ProductVariant.objects.get(pk=variant.pk)
     was_active = variant.is_active
     if "sku" in data:
         variant.sku = (data["sku"] or "").strip() or None
@@ -127,13 +116,10 @@ def variant_update(*, variant: ProductVariant, data: dict, actor: User | None = 
     siblings = list(ProductVariant.objects.filter(product=product, is_active=True).exclude(pk=variant.pk))
     if was_active and not variant.is_active and not siblings:
         raise Conflict("A product keeps at least one active variant; disable the product instead.", field="is_active")
-    if variant.is_active:
-        _options_unique_check(variant=variant, siblings=siblings)
-    _sku_save(variant=variant)
     quantity_change = 0
     if was_active != variant.is_active:
         quantity_change = variant.quantity if variant.is_active else -variant.quantity
-    _product_sync(product=product, quantity_change=quantity_change)
+    _save_replacing_default(variant=variant, siblings=siblings, product=product, quantity_change=quantity_change)
     return variant
 
 
@@ -144,14 +130,45 @@ def variant_delete(*, variant: ProductVariant) -> bool:
     Its stock leaves the product's. Cart lines of a deleted variant go with it. Raises
     Conflict (409) for the product's last active variant (disable the product instead).
     """
-    variant = ProductVariant.objects.select_for_update().get(pk=variant.pk)
-    product = Product.objects.select_for_update().get(pk=variant.product_id)
+    product = _lock(product_id=variant.product_id, variant_id=variant.pk)
+    variant = ProductVariant.objects.get(pk=variant.pk)
     others = ProductVariant.objects.filter(product=product, is_active=True).exclude(pk=variant.pk)
     if variant.is_active and not others.exists():
         raise Conflict("A product keeps at least one active variant; disable the product instead.")
     deleted = _variant_remove(variant=variant)
     _product_sync(product=product, quantity_change=-variant.quantity if variant.is_active else 0)
     return deleted
+
+
+def _lock(*, product_id: int, variant_id: int | None = None) -> Product:
+    """Lock the variant being changed and the product's active default variant (which a change may
+    replace), in id order, then the product row: the global order of catalog/services/stock.py."""
+    rows = Q(product_id=product_id, is_active=True, size="", color="")
+    if variant_id is not None:
+        rows |= Q(pk=variant_id)
+    list(ProductVariant.objects.select_for_update().filter(rows).order_by("pk"))
+    return Product.objects.select_for_update().get(pk=product_id)
+
+
+def _save_replacing_default(
+    *, variant: ProductVariant, siblings: list[ProductVariant], product: Product, quantity_change: int
+) -> None:
+    """Save `variant` (checked against its active `siblings`) and move the product by `quantity_change`.
+
+    An active variant with a size or colour whose only active sibling is the default variant
+    replaces it; the default's stock leaves the product's.
+    """
+    replaced = None
+    if variant.is_active and not variant.is_default and len(siblings) == 1 and siblings[0].is_default:
+        replaced = siblings[0]
+        siblings = []
+    if variant.is_active:
+        _options_unique_check(variant=variant, siblings=siblings)
+    _sku_save(variant=variant)
+    if replaced is not None:
+        quantity_change -= replaced.quantity
+        _variant_remove(variant=replaced)
+    _product_sync(product=product, quantity_change=quantity_change)
 
 
 def _variant_remove(*, variant: ProductVariant) -> bool:

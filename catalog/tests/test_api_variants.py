@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from catalog.models import Product, ProductVariant, StockAdjustment
-from catalog.tests.factories import OfferFactory, ProductFactory
+from catalog.tests.factories import OfferFactory, ProductFactory, ProductVariantFactory
 from orders.tests.factories import OrderItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -180,6 +180,18 @@ def test_deactivating_and_reactivating_moves_the_product_stock_and_options(staff
 
     assert (after_off.quantity, after_off.sizes) == (5, ["L"])
     assert (after_on.quantity, after_on.sizes) == (7, ["S", "L"])
+
+
+def test_reactivating_a_variant_beside_a_lone_default_replaces_the_default(staff_client):
+    product = _product(quantity=3)
+    default = product.variants.get()
+    small = ProductVariantFactory(product=product, size="S", quantity=2, is_active=False)
+
+    response = staff_client.patch(f"/api/variants/{small.pk}", {"is_active": True}, format="json")
+
+    assert response.status_code == 200
+    assert not ProductVariant.objects.filter(pk=default.pk).exists()
+    assert (_fresh(product).quantity, _fresh(product).sizes) == (2, ["S"])
 
 
 def test_renaming_a_variant_onto_a_sibling_s_options_is_409(staff_client):

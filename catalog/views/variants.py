@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -17,6 +17,8 @@ from catalog.services.variants import variant_create, variant_delete, variant_up
 from shop.permissions import IsStaff, IsStaffOrReadOnly, caller_is_staff
 from shop.serializers import MessageSerializer
 
+PRODUCT_ID_PARAMETER = OpenApiParameter("product_id", int, OpenApiParameter.PATH, description="The product's id.")
+
 
 def _render(variant_id: int) -> dict:
     return VariantOutputSerializer(selectors.variant_get(pk=variant_id)).data
@@ -28,6 +30,7 @@ class ProductVariantsView(APIView):
     permission_classes = [IsStaffOrReadOnly]
 
     @extend_schema(
+        parameters=[PRODUCT_ID_PARAMETER],
         responses={200: VariantOutputSerializer(many=True)},
         description="Bare array; inactive variants (and those of a disabled product) for staff only.",
     )
@@ -38,6 +41,7 @@ class ProductVariantsView(APIView):
         return Response(VariantOutputSerializer(variants, many=True).data)
 
     @extend_schema(
+        parameters=[PRODUCT_ID_PARAMETER],
         request=VariantInputSerializer,
         responses={201: VariantOutputSerializer},
         description="The first variant with a size or colour replaces the product's default variant.",
