@@ -357,3 +357,28 @@ def test_variant_stock_counts_in_the_product_list(api_client, staff_client):
     item = api_client.get("/api/products").json()["results"][0]
 
     assert (item["quantity"], item["in_stock"], item["variants"][0]["quantity"]) == (5, True, 5)
+
+
+def test_sizes_of_a_product_with_several_variants_are_its_variants(staff_client):
+    product = _product(quantity=0)
+    _add(staff_client, product, size="S")
+    _add(staff_client, product, size="L")
+
+    changed = staff_client.patch(f"/api/products/{product.pk}", {"sizes": ["XS"]}, format="json")
+    same = staff_client.patch(f"/api/products/{product.pk}", {"sizes": ["S", "L"]}, format="json")
+
+    assert (changed.status_code, changed.json()["field"]) == (400, "sizes")
+    assert same.status_code == 200
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_the_variants_list_costs_two_queries_whatever_its_length(api_client, django_assert_num_queries, count):
+    product = _product(quantity=0)
+    for n in range(count):
+        ProductVariantFactory(product=product, size=f"S{n}")
+
+    # The product with its best discount, then its variants.
+    with django_assert_num_queries(2):
+        response = api_client.get(f"/api/products/{product.pk}/variants")
+
+    assert len(response.json()) == count + 1
