@@ -3,7 +3,6 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count, Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import redirect
@@ -190,11 +189,36 @@ class ShownValuesForm(forms.ModelForm):
         self.stock_variant_id = variant[0]
 
 
-def _stock_save(model_admin, request, form: ShownValuesForm) -> bool:
-    """Set the stock a form changed, through the stock service; False (and everything the admin saved
-    with it rolled back) when the stock moved between the form's check and now."""
+class SaveRefused(Exception):
+    """A service refused part of an admin save: raised through the admin's transaction so that
+    nothing of the submit stays, and turned into an error message by `RefusedSaveMixin`."""
+
+    def __init__(self, error: DomainError):
+        super().__init__(error.message)
+        self.message = error.message
+
+
+class RefusedSaveMixin:
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except SaveRefused as refused:
+            self.message_user(request, f"Nothing was saved: {refused.message}", messages.ERROR)
+            return redirect(request.get_full_path())
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except SaveRefused as refused:
+            self.message_user(request, f"Nothing was saved: {refused.message}", messages.ERROR)
+            return redirect(request.get_full_path())
+
+
+def _stock_save(request, form: ShownValuesForm) -> None:
+    """Set the stock a form changed, through the stock service; raises SaveRefused when the stock
+    moved between the form's check and now."""
     if "quantity" not in form.changed_data or form.stock_variant_id is None:
-        return True
+        return
     try:
         variant_stock_adjust(
             variant_id=form.stock_variant_id,
@@ -204,11 +228,7 @@ def _stock_save(model_admin, request, form: ShownValuesForm) -> bool:
             actor=request.user,
         )
     except DomainError as error:
-        # The admin's own transaction: nothing of this submit stays.
-        transaction.set_rollback(True)
-        model_admin.message_user(request, f"Nothing was saved: {error.message}", messages.ERROR)
-        return False
-    return True
+        raise SaveRefused(error) from error
 
 
 class MultipleImageInput(forms.ClearableFileInput):
@@ -303,7 +323,7 @@ class ProductAdminForm(ProductStockForm):
 
 
 @admin.register(Product)
-class ProductAdmin(CsvExportMixin, admin.ModelAdmin):
+class ProductAdmin(RefusedSaveMixin, CsvExportMixin, admin.ModelAdmin):
     resource_classes = [ProductResource]
     form = ProductAdminForm
     list_display = [
@@ -387,16 +407,9 @@ class ProductAdmin(CsvExportMixin, admin.ModelAdmin):
                 product_update(product=Product.objects.get(pk=obj.pk), data=data)
             request.product_event_recorded = change is False or bool(data)
         except DomainError as error:
-            self._refuse(request, error)
-            return
-        if change and not _stock_save(self, request, form):
-            request.save_refused = True
-
-    def _refuse(self, request, error: DomainError) -> None:
-        # The admin's own transaction: nothing of this submit stays.
-        transaction.set_rollback(True)
-        self.message_user(request, f"Nothing was saved: {error.message}", messages.ERROR)
-        request.save_refused = True
+            raise SaveRefused(error) from error
+        if change:
+            _stock_save(request, form)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is ProductVariant:
@@ -425,15 +438,11 @@ class ProductAdmin(CsvExportMixin, admin.ModelAdmin):
                     if data:
                         variant_update(variant=variant, data=data, actor=request.user)
                     formset.changed_objects.append((variant, variant_form.changed_data))
-                    if not _stock_save(self, request, variant_form):
-                        request.save_refused = True
-                        return
+                    _stock_save(request, variant_form)
         except DomainError as error:
-            self._refuse(request, error)
+            raise SaveRefused(error) from error
 
     def save_related(self, request, form, formsets, change):
-        if getattr(request, "save_refused", False):
-            return
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
         # The changelist's list_editable saves through here too, without uploads.
@@ -444,16 +453,6 @@ class ProductAdmin(CsvExportMixin, admin.ModelAdmin):
         if not getattr(request, "product_event_recorded", False) and (stored or any(map(_has_saved, formsets))):
             # The form's instance holds the posted values, stale ones included: the event tells what is stored.
             product_event_record(product=Product.objects.get(pk=form.instance.pk), created=False)
-
-    def response_change(self, request, obj):
-        if getattr(request, "save_refused", False):
-            return redirect(request.path)
-        return super().response_change(request, obj)
-
-    def response_add(self, request, obj, post_url_continue=None):
-        if getattr(request, "save_refused", False):
-            return redirect(request.path)
-        return super().response_add(request, obj, post_url_continue)
 
     def delete_model(self, request, obj):
         product_delete(product=obj)
@@ -481,7 +480,7 @@ class StockAdjustForm(forms.Form):
 
 
 @admin.register(ProductVariant)
-class ProductVariantAdmin(admin.ModelAdmin):
+class ProductVariantAdmin(RefusedSaveMixin, admin.ModelAdmin):
     """Variants are added on their product's page; here staff find low stock and log adjustments."""
 
     form = VariantForm
@@ -519,8 +518,7 @@ class ProductVariantAdmin(admin.ModelAdmin):
         try:
             variant_update(variant=obj, data=data, actor=request.user)
         except DomainError as error:
-            transaction.set_rollback(True)
-            self.message_user(request, f"Nothing was saved: {error.message}", messages.ERROR)
+            raise SaveRefused(error) from error
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.stock_adjust_view)

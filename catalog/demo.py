@@ -1,4 +1,8 @@
-"""The demo catalog for `manage.py seed_demo`: categories, products with generated images, offers, reviews."""
+"""The demo catalog for `manage.py seed_demo`: categories, products with generated images, offers, reviews.
+
+The textiles are sold in sizes and colours, each variant with its own stock and SKU; the other
+products sell from one stock pool (their default variant), as seed-shaped clients expect.
+"""
 
 import io
 from datetime import timedelta
@@ -14,6 +18,7 @@ from catalog.services.categories import category_create
 from catalog.services.offers import offer_create
 from catalog.services.products import product_create
 from catalog.services.reviews import review_create
+from catalog.services.variants import variant_create
 
 CATEGORIES = {
     "Furniture": ("#8d6e63", ["Oak Table", "Walnut Chair", "Pine Shelf", "Bench", "Sideboard", "Stool", "Desk"]),
@@ -31,6 +36,9 @@ CATEGORIES = {
 }
 COLORS = ["black", "white", "natural", "grey", "blue"]
 SIZES = ["S", "M", "L"]
+# Sold per size and colour; XL costs more.
+VARIANT_CATEGORY = "Textiles"
+VARIANT_SIZES = [("S", None), ("M", None), ("L", None), ("XL", Decimal("5.00"))]
 REVIEWERS = ["alice.demo@example.com", "bruno.demo@example.com", "chloe.demo@example.com"]
 COMMENTS = {5: "Love it, great quality.", 4: "Very nice, as described.", 3: "Fine for the price."}
 
@@ -77,14 +85,38 @@ def _products(categories: dict[str, Category]) -> tuple[list[Product], int]:
                         "quantity": 0 if index % 9 == 0 else 3 + (index * 5) % 40,
                         "category": categories[category_name].slug,
                         "colors": COLORS[index % 3 : index % 3 + 2],
-                        "sizes": SIZES if category_name == "Textiles" else [],
+                        "sizes": SIZES if category_name == VARIANT_CATEGORY else [],
                         "is_trending": index % 4 == 0,
                     },
                     uploads=[_demo_png(label=name, color=color), _demo_png(label=f"{name} detail", color="#455a64")],
                 )
+                if category_name == VARIANT_CATEGORY:
+                    _variants(product, index)
                 created += 1
             products.append(product)
     return products, created
+
+
+def _variants(product: Product, index: int) -> None:
+    """Every size in both of the product's colours; the first variant replaces the default one."""
+    combinations = [(size, extra, color) for size, extra in VARIANT_SIZES for color in product.colors]
+    for number, (size, extra, color) in enumerate(combinations):
+        # The first variant well stocked (the demo orders buy it), a few sold out.
+        quantity = 2 + (index + 3 * number) % 12
+        if number == 0:
+            quantity = 10 + index % 5
+        elif (index + number) % 6 == 0:
+            quantity = 0
+        variant_create(
+            product=product,
+            data={
+                "sku": f"{product.sku}-{size}-{color[:3].upper()}",
+                "size": size,
+                "color": color,
+                "price": product.price + extra if extra else None,
+                "quantity": quantity,
+            },
+        )
 
 
 def _offers(products: list[Product]) -> int:

@@ -133,13 +133,15 @@ class _Importer:
     def _duplicates_drop(self, rows: list[Row]) -> list[Row]:
         kept = []
         for row in rows:
+            # In a file with variant columns the earlier row is another group of the same product.
+            hint = " The rows of one product must be next to each other." if self.variant_file else ""
             if row.sku and row.sku in self.sku_lines:
-                self.report.error_add(row.line, "sku", f"Same SKU as row {self.sku_lines[row.sku]}.")
+                self.report.error_add(row.line, "sku", f"Same SKU as row {self.sku_lines[row.sku]}.{hint}")
                 continue
             key = row.slug_key
             if key and key in self.slug_lines:
                 column = "slug" if row.slug else "name"
-                message = f"Same slug as row {self.slug_lines[key]}; give each row its own sku or slug."
+                message = f"Same slug as row {self.slug_lines[key]}; give each row its own sku or slug.{hint}"
                 self.report.error_add(row.line, column, message)
                 continue
             if row.sku:

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from catalog.models import Product, ProductVariant
+from catalog.models import Product, ProductVariant, StockAdjustment
 from catalog.services.stock import variant_stock_adjust
 from catalog.tests.admin_pages import form_values
 from catalog.tests.factories import ProductFactory, ProductVariantFactory
@@ -101,6 +101,37 @@ def test_variants_are_added_on_the_product_page_with_size_colour_and_stock(admin
     assert (product.sizes, product.colors) == (["M"], ["Red"])
 
 
+def test_a_variant_deleted_on_the_product_page_takes_its_stock_out_of_the_products(admin_client):
+    product = ProductFactory(quantity=0)
+    product.variants.all().delete()
+    ProductVariantFactory(product=product, size="S", quantity=2)
+    ProductVariantFactory(product=product, size="M", quantity=5)
+    Product.objects.filter(pk=product.pk).update(quantity=7)
+    data = form_values(admin_client.get(_change_url(product)), "product_form")
+
+    data["variants-1-DELETE"] = "on"
+    response = admin_client.post(_change_url(product), data)
+
+    assert response.status_code == 302
+    assert _stock(product) == (2, [2])
+
+
+def test_a_refused_variant_change_saves_nothing_and_says_why(admin_client):
+    product = ProductFactory(quantity=0, description="Old")
+    product.variants.all().delete()
+    ProductVariantFactory(product=product, size="S", quantity=2)
+    ProductVariantFactory(product=product, size="M", quantity=5)
+    data = form_values(admin_client.get(_change_url(product)), "product_form")
+
+    data.update({"variants-1-size": "s", "description": "New"})
+    response = admin_client.post(_change_url(product), data, follow=True)
+
+    assert "Nothing was saved: This product already has a variant s / -." in response.content.decode()
+    product.refresh_from_db()
+    assert product.description == "Old"
+    assert list(product.variants.values_list("size", flat=True)) == ["S", "M"]
+
+
 def test_the_product_page_shows_the_stock_read_only(admin_client):
     product = ProductFactory(quantity=10)
 
@@ -193,6 +224,8 @@ def test_a_stock_adjustment_with_a_reason_moves_the_stock(admin_client):
 
     assert response.status_code == 302
     assert _stock(product) == (8, [8])
+    adjustment = StockAdjustment.objects.get(variant=variant)
+    assert (adjustment.delta, adjustment.reason, adjustment.actor.is_superuser) == (-2, "Broken in the warehouse", True)
 
 
 def test_a_counted_stock_is_refused_when_a_sale_came_first(admin_client):

@@ -23,3 +23,17 @@ def test_demo_seed_fills_the_catalog_and_is_idempotent():
     assert second.startswith("0 categories, 0 products, 0 offers, 0 reviews")
     rated = Product.objects.filter(rating_count__gt=0).first()
     assert rated.rating_count == rated.reviews.count()
+
+
+def test_demo_textiles_are_sold_in_sizes_and_colours_with_stock_per_variant():
+    demo.seed()
+
+    textiles = Product.objects.filter(categories__name=demo.VARIANT_CATEGORY).prefetch_related("variants")
+    assert textiles.count() == 7
+    for product in textiles:
+        variants = [variant for variant in product.variants.all() if variant.is_active]
+        assert len(variants) == 8
+        assert len({(variant.size, variant.color) for variant in variants}) == 8
+        assert product.quantity == sum(variant.quantity for variant in variants)
+        assert product.sizes == ["S", "M", "L", "XL"] and len(product.colors) == 2
+    assert Product.objects.exclude(categories__name=demo.VARIANT_CATEGORY).first().variants.get().is_default

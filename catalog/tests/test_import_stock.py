@@ -283,7 +283,9 @@ def test_variant_rows_in_error_are_reported_and_the_others_go_in():
 def test_rows_of_one_product_must_be_next_to_each_other():
     report = _import(_lines("Tee,TEE,20,,,S,,,1", "Cap,CAP,5,,,,,,1", "Tee,TEE,20,,,M,,,1"))
 
-    assert [(error["row"], error["field"]) for error in report.errors] == [(4, "sku")]
+    assert report.errors == [
+        {"row": 4, "field": "sku", "error": "Same SKU as row 2. The rows of one product must be next to each other."}
+    ]
     assert Product.objects.get(sku="TEE").variants.count() == 1
 
 
