@@ -216,9 +216,12 @@ class ShopAutoSchema(AutoSchema):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
         if schema and (field.help_text or "").startswith("Alias of"):
             schema["deprecated"] = True
-        # A nullable nested object: OpenAPI 3.0 validators want a type beside `nullable`.
+        # A nullable nested object: OpenAPI 3.0 validators want a type beside `nullable`, and
+        # generators read `allOf` + `nullable` as never null (openapi-python-client then crashes on
+        # a null). "The object, or a null object" satisfies both.
         if schema and schema.get("nullable") and "allOf" in schema and "type" not in schema:
-            schema["type"] = "object"
+            schema.pop("nullable")
+            schema["oneOf"] = [*schema.pop("allOf"), {"type": "object", "nullable": True, "enum": [None]}]
         return schema
 
 
