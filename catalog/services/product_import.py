@@ -21,6 +21,7 @@ from django.db import DatabaseError, connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from catalog.cache import catalog_changed
 from catalog.models import Category, Product, ProductImage
 from catalog.services.product_import_rows import (
     ROW_VALUE_FIELDS,
@@ -180,6 +181,9 @@ class _Importer:
         self._categories_write(created, plan.relink)
         self._images_write(created, plan.reimage, plan.stored_images)
         products_events_record(created_ids=[pk for _, pk in created], updated_ids=plan.updated_ids)
+        if created or plan.updated_ids:
+            # Bulk writes send no model signals.
+            catalog_changed()
         return len(plan.new), len(plan.updated_ids), plan.unchanged
 
     # --- Plan: reads only, three queries at most ---------------------------------

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from django.db import transaction
 from django.db.models import F
 
+from catalog.cache import catalog_changed
 from catalog.errors import OutOfStock
 from catalog.models import Product
 from shop.metrics import STOCK_CONFLICTS
@@ -40,6 +41,9 @@ def stock_move(*, release: Mapping[int, int] | None = None, reserve: Mapping[int
                 raise _out_of_stock(product_id, units)
         elif units < 0:
             Product.objects.filter(pk=product_id).update(quantity=F("quantity") - units)
+    if any(net.values()):
+        # Stock and in_stock show in every product answer; cached ones must not outlive the move.
+        catalog_changed()
 
 
 def stock_reserve(*, lines: Mapping[int, int]) -> None:
