@@ -6,6 +6,7 @@ from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.response import Response
 
 from catalog import selectors
+from catalog.cache import catalog_cached
 from catalog.filters import CategoryFilter
 from catalog.models import Category
 from catalog.serializers import CategoryInputSerializer, CategoryMultipartSerializer, CategoryOutputSerializer
@@ -41,11 +42,17 @@ class CategoryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         images = self.request.FILES.getlist("image")
         return serializer.validated_data, (images[0] if images else None)
 
+    @catalog_cached
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @catalog_cached
     def retrieve(self, request, pk=None):
         return Response(self._render_visible(pk=int(pk)))
 
     @extend_schema(filters=False)
     @action(detail=False, url_path=r"slug/(?P<slug>[^/]+)", filter_backends=[], pagination_class=None)
+    @catalog_cached
     def slug(self, request, slug=None):
         return Response(self._render_visible(slug=slug))
 
