@@ -17,7 +17,7 @@ from catalog.tests.factories import (
 
 COLORS = ["red", "Red", "blue", "green", "Émeraude", "black"]
 SIZES = ["S", "M", "L", "xl", "42"]
-NAMES = ["chair", "Lamp", "ÉCHARPE", "mug", "table ", "zébu", "a\"quote", "日本"]
+NAMES = ["chair", "Lamp", "ÉCHARPE", "mug", "table ", "zébu", 'a"quote', "日本"]
 
 
 def catalog_generate(*, seed: int, products: int) -> list[Product]:
@@ -25,7 +25,7 @@ def catalog_generate(*, seed: int, products: int) -> list[Product]:
     inactive ones, seed-shaped option lists, offers past, current and future, images, several categories,
     disabled products, missing SKUs and cost prices, ratings, odd text."""
     rng = random.Random(seed)
-    categories = CategoryFactory.create_batch(4) + [CategoryFactory(is_active=False)]
+    categories = [*CategoryFactory.create_batch(4), CategoryFactory(is_active=False)]
     now = timezone.now()
     made = []
     for n in range(products):

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from catalog.cache import catalog_changed
 from catalog.services.stock import stock_reserve
-from catalog.tests.factories import CategoryFactory, OfferFactory, ProductFactory, ReviewFactory
+from catalog.tests.factories import CategoryFactory, OfferFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -51,9 +51,7 @@ def test_if_none_match_answers_304_while_the_body_is_the_same(api_client, path):
     assert unchanged["ETag"] == etag
 
 
-def test_a_price_change_is_visible_on_the_very_next_read_and_the_old_etag_no_longer_matches(
-    api_client, staff_client
-):
+def test_a_price_change_is_visible_on_the_very_next_read_and_the_old_etag_no_longer_matches(api_client, staff_client):
     product = ProductFactory(price=Decimal("20.00"))
     old = api_client.get(f"/api/products/{product.pk}")
     assert api_client.get("/api/products").status_code == 200
