@@ -34,6 +34,8 @@ from catalog.models import Offer
 
 VERSION_KEY = "catalog:version"
 BOUNDARY_KEY = "catalog:offer-boundary"
+# Memoised values stay exact until the version moves; the timeout only bounds the memory they hold.
+MEMO_SECONDS = 600
 _renderer = JSONRenderer()
 
 
@@ -77,6 +79,16 @@ def _next_offer_boundary(version: str, now: float) -> float:
     boundary = min((at.timestamp() for at in (next_start, next_end) if at), default=math.inf)
     caches["catalog"].set(BOUNDARY_KEY, (version, boundary), timeout=None)
     return boundary
+
+
+def catalog_memo(name: str, compute: Callable[[], object]) -> object:
+    """`compute()`, remembered until the catalog next changes: for values only catalog writes move (list counts)."""
+    key = "catalog:memo:" + hashlib.blake2b(f"{catalog_version()} {name}".encode()).hexdigest()
+    value = caches["catalog"].get(key)
+    if value is None:
+        value = compute()
+        caches["catalog"].set(key, value, timeout=MEMO_SECONDS)
+    return value
 
 
 def _etag(body: bytes) -> str:

@@ -8,7 +8,7 @@ from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.response import Response
 
 from catalog import selectors
-from catalog.cache import catalog_cached
+from catalog.cache import catalog_cached, catalog_memo
 from catalog.filters import ProductFilter
 from catalog.models import Product
 from catalog.product_bodies import product_bodies
@@ -68,13 +68,22 @@ class ProductViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             return [AllowAny()]
         return super().get_permissions()
 
+    def _wants_disabled(self) -> bool:
+        return self.request.query_params.get("include_disabled") == "true" and caller_is_staff(self.request)
+
     def get_queryset(self):
-        wants_disabled = self.request.query_params.get("include_disabled") == "true"
-        return selectors.product_list(include_disabled=wants_disabled and caller_is_staff(self.request))
+        return selectors.product_list(include_disabled=self._wants_disabled())
 
     def _render(self, product: Product) -> dict:
         fresh = selectors.product_get(pk=product.pk, include_disabled=True)
         return ProductOutputSerializer(fresh, context=self.get_serializer_context()).data
+
+    def page_count(self, products) -> int:
+        # Exact until the next catalog write; the sort does not change a count.
+        filters = sorted(
+            (name, str(value)) for name, value in self.filterset.form.cleaned_data.items() if name != "sort"
+        )
+        return catalog_memo(f"product-count {self._wants_disabled()} {filters}", products.count)
 
     def page_render(self, products) -> list[dict]:
         return product_bodies(products, staff=self.request.user.is_staff)
@@ -88,7 +97,7 @@ class ProductViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @catalog_cached
     def list(self, request):
-        filterset = self.filter_backends[0]().get_filterset(request, self.get_queryset(), self)
+        filterset = self.filterset = self.filter_backends[0]().get_filterset(request, self.get_queryset(), self)
         if not filterset.is_valid():
             raise translate_validation(filterset.errors)
         response = self.get_paginated_response(self.paginate_queryset(filterset.qs))
