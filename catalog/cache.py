@@ -14,6 +14,7 @@ their answers are `private`; everyone gets an `ETag` and a 304 when it still mat
 """
 
 import hashlib
+import logging
 import math
 import time
 import uuid
@@ -31,6 +32,9 @@ from django.utils.http import parse_etags
 from rest_framework.renderers import JSONRenderer
 
 from catalog.models import Offer
+from shop.throttles import CACHE_ERRORS
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "catalog:version"
 BOUNDARY_KEY = "catalog:offer-boundary"
@@ -39,8 +43,17 @@ MEMO_SECONDS = 600
 _renderer = JSONRenderer()
 
 
+def _answers():
+    # A deployment may define only the default cache.
+    return caches["catalog" if "catalog" in settings.CACHES else "default"]
+
+
 def _version_new() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    try:
+        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    except CACHE_ERRORS:
+        # Unreachable, so nobody is served from it either; the write itself must not fail for it.
+        logger.warning("The catalog version could not be moved: the cache is unreachable", exc_info=True)
 
 
 def catalog_changed() -> None:
@@ -67,7 +80,7 @@ def _next_offer_boundary(version: str, now: float) -> float:
 
     An offer's window includes its end, so a discount disappears just after `end_date`.
     """
-    stored = caches["catalog"].get(BOUNDARY_KEY)
+    stored = _answers().get(BOUNDARY_KEY)
     if stored and stored[0] == version and stored[1] > now:
         return stored[1]
     moment = datetime.fromtimestamp(now, UTC)
@@ -77,17 +90,21 @@ def _next_offer_boundary(version: str, now: float) -> float:
     )
     next_start, next_end = upcoming["next_start"], upcoming["next_end"]
     boundary = min((at.timestamp() for at in (next_start, next_end) if at), default=math.inf)
-    caches["catalog"].set(BOUNDARY_KEY, (version, boundary), timeout=None)
+    _answers().set(BOUNDARY_KEY, (version, boundary), timeout=None)
     return boundary
 
 
 def catalog_memo(name: str, compute: Callable[[], object]) -> object:
     """`compute()`, remembered until the catalog next changes: for values only catalog writes move (list counts)."""
-    key = "catalog:memo:" + hashlib.blake2b(f"{catalog_version()} {name}".encode()).hexdigest()
-    value = caches["catalog"].get(key)
+    try:
+        key = "catalog:memo:" + hashlib.blake2b(f"{catalog_version()} {name}".encode()).hexdigest()
+        value = _answers().get(key)
+    except CACHE_ERRORS:
+        logger.warning("Catalog memo skipped: the cache is unreachable", exc_info=True)
+        return compute()
     if value is None:
         value = compute()
-        caches["catalog"].set(key, value, timeout=MEMO_SECONDS)
+        _answers().set(key, value, timeout=MEMO_SECONDS)
     return value
 
 
@@ -115,15 +132,20 @@ def catalog_response(request, build: Callable[[], object]) -> HttpResponse:
         control = "private, no-cache" if request.user.is_authenticated else "no-cache"
         return _respond(request, body=body, etag=_etag(body), cache_control=control)
     now = time.time()
-    version = catalog_version()
-    key = "catalog:answer:" + hashlib.blake2b(f"{version} {request.get_full_path()}".encode()).hexdigest()
-    stored = caches["catalog"].get(key)
+    try:
+        version = catalog_version()
+        key = "catalog:answer:" + hashlib.blake2b(f"{version} {request.get_full_path()}".encode()).hexdigest()
+        stored = _answers().get(key)
+    except CACHE_ERRORS:
+        logger.warning("Catalog answer built uncached: the cache is unreachable", exc_info=True)
+        body = _renderer.render(build())
+        return _respond(request, body=body, etag=_etag(body), cache_control="no-cache")
     if stored is None or stored[2] <= now:
         body = _renderer.render(build())
         expires_at = min(now + seconds, _next_offer_boundary(version, now))
         stored = (body, _etag(body), expires_at)
         if expires_at > now:
-            caches["catalog"].set(key, stored, timeout=math.ceil(expires_at - now))
+            _answers().set(key, stored, timeout=math.ceil(expires_at - now))
     body, etag, expires_at = stored
     max_age = max(int(expires_at - now), 0)
     return _respond(request, body=body, etag=etag, cache_control=f"public, max-age={max_age}")
