@@ -78,12 +78,16 @@ class ProductViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         fresh = selectors.product_get(pk=product.pk, include_disabled=True)
         return ProductOutputSerializer(fresh, context=self.get_serializer_context()).data
 
-    def page_count(self, products) -> int:
-        # Exact until the next catalog write; the sort does not change a count.
+    def _filters_key(self) -> str:
+        # What a count or facets depend on: the filters and who may see disabled products, not the sort.
         filters = sorted(
             (name, str(value)) for name, value in self.filterset.form.cleaned_data.items() if name != "sort"
         )
-        return catalog_memo(f"product-count {self._wants_disabled()} {filters}", products.count)
+        return f"{self._wants_disabled()} {filters}"
+
+    def page_count(self, products) -> int:
+        # Counts and facets are exact until the next catalog write, which moves the memo on.
+        return catalog_memo(f"product-count {self._filters_key()}", products.count)
 
     def page_render(self, products) -> list[dict]:
         return product_bodies(products, staff=self.request.user.is_staff)
@@ -102,7 +106,7 @@ class ProductViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             raise translate_validation(filterset.errors)
         response = self.get_paginated_response(self.paginate_queryset(filterset.qs))
         if request.query_params.get("facets") == "true":
-            response.data["facets"] = filterset.facets()
+            response.data["facets"] = catalog_memo(f"product-facets {self._filters_key()}", filterset.facets)
         return response
 
     @catalog_cached
