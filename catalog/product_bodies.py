@@ -83,14 +83,16 @@ def _related_rows(product_ids: list[int]) -> tuple[dict, dict, dict]:
         cursor.execute(_related_sql(len(product_ids)), product_ids * 3)
         for kind, product_id, _, _, _, item_id, text, slug_or_size, color, price, quantity in cursor.fetchall():
             if kind == 0:
-                categories[product_id].append({"id": item_id, "name": text, "slug": slug_or_size})
+                categories[product_id].append({"id": int(item_id), "name": text, "slug": slug_or_size})
             elif kind == 1:
                 images[product_id].append(text)
             else:
-                # SQLite hands back a UNION's decimals as numbers; str() gives their shortest exact spelling.
+                # A UNION loses column types: SQLite hands back decimals as numbers (str() gives their
+                # shortest exact spelling), MariaDB an unsigned integer as a decimal.
                 if price is not None and not isinstance(price, Decimal):
                     price = Decimal(str(price))
-                variants[product_id].append((item_id, product_id, text, slug_or_size, color, price, quantity))
+                row = (int(item_id), product_id, text, slug_or_size, color, price, int(quantity))
+                variants[product_id].append(row)
     return categories, images, variants
 
 
