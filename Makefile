@@ -95,8 +95,8 @@ format: install-dev
 BENCH_DATABASE_URL := $(or $(DATABASE_URL),mysql://root@127.0.0.1:3306/shop_bench)
 bench: bench-catalog bench-checkout
 
-# FLUSHES the database, fills it with BENCH_PRODUCTS products, serves it with gunicorn and
-# loads it with wrk. `make bench-catalog BENCH_MODE=scaling` compares 10k and 200k products.
+# FLUSHES the databases (a temporary SQLite file, then DATABASE_URL), fills them with 10k and 100k products,
+# serves each with gunicorn and loads it with wrk beside the floors of bench/floors.py. BENCH_MODE=scaling adds 1M.
 bench-catalog:
 	@command -v wrk >/dev/null 2>&1 || apt-get install -y wrk || (apt-get update && apt-get install -y wrk)
 	$(MAKE) install DATABASE_URL=$(BENCH_DATABASE_URL)

@@ -1,14 +1,21 @@
 """The shop benchmark: fill a database, serve it with gunicorn as in production, load it with wrk.
 
-    make bench                          # 100,000 products on MariaDB `shop_bench`
-    BENCH_PRODUCTS=20000 make bench     # another catalog size
-    make bench BENCH_MODE=scaling       # `recommended` at 10,000 vs 200,000 products
+    make bench                          # 10,000 products on SQLite, then 100,000 on MariaDB `shop_bench`
+    make bench BENCH_MODE=scaling       # adds the list at 10,000 and 1,000,000 products on MariaDB
 
-The database is DATABASE_URL (default mysql://root@127.0.0.1:3306/shop_bench); it is
-FLUSHED first: never point this at data you want to keep. Results are printed and
-written to bench/results.json. Environment knobs: BENCH_PRODUCTS, BENCH_SCALING
-("10000,200000"), BENCH_DURATION (seconds per scenario, 10), BENCH_CONNECTIONS (8),
-BENCH_THREADS (2), BENCH_WORKERS (gunicorn workers, 4), BENCH_PORT (8765).
+Each scenario is measured against a floor served by the same gunicorn (bench/floors.py,
+routed by bench/settings.py, never by the shop's URLs): a bare DRF ListAPIView over the
+product table (20 rows, six fields) for uncached reads, a constant-JSON DRF view for cached
+ones. Ours and the floor run alternately (BENCH_ROUNDS times each), and the table shows our
+requests/s, the floor's, and the ratio. Uncached scenarios run on a server with
+CATALOG_CACHE_SECONDS=0, cached ones on a second server with the cache on.
+
+The databases are FLUSHED first: never point this at data you want to keep. MariaDB is
+DATABASE_URL (default mysql://root@127.0.0.1:3306/shop_bench); SQLite a file in a temporary
+directory. Results are printed and written to bench/results.json. Environment knobs:
+BENCH_SQLITE_PRODUCTS (10000), BENCH_MARIADB_PRODUCTS (100000; 0 skips a dataset), BENCH_SCALING ("10000,1000000"),
+BENCH_DURATION (seconds per measurement, 5), BENCH_ROUNDS (2), BENCH_CONNECTIONS (8),
+BENCH_THREADS (1), BENCH_WORKERS (gunicorn workers, 2), BENCH_PORT (8765).
 """
 
 # ruff: noqa: S311, S603, S607 -- a local tool: seeded data, not secrets; it runs wrk and gunicorn it names itself.
@@ -56,12 +63,12 @@ def bench_env() -> dict[str, str]:
     env = {**os.environ, **SERVER_ENV}
     env.setdefault("DATABASE_URL", "mysql://root@127.0.0.1:3306/shop_bench")
     env["PYTHONPATH"] = str(ROOT)
+    env["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     return env
 
 
 def django_setup() -> None:
     os.environ.update(bench_env())
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
     sys.path.insert(0, str(ROOT))
     database_create(os.environ["DATABASE_URL"])
     import django
@@ -173,8 +180,50 @@ def catalog_fill(products: int, workdir: Path, *, reimport: bool = True) -> dict
             "rows_per_s": round(products / seconds),
             "summary": completed.stdout.strip(),
         }
+    variants = variants_add()
     offers, reviews = offers_and_reviews_add()
-    return {**timings, "offers": offers, "reviews": reviews}
+    return {**timings, "variants": variants, "offers": offers, "reviews": reviews}
+
+
+VARIANT_SIZES, VARIANT_COLORS = ("S", "M", "L"), ("red", "black")
+
+
+def variants_add() -> int:
+    """Every fourth product in 3 sizes x 2 colours, each with its own stock; the others keep one default variant.
+
+    Bulk inserts: the import of this branch leaves variants to the product services.
+    """
+    from django.db.models import IntegerField, OuterRef, Subquery, Sum
+
+    from catalog.models import Product, ProductVariant
+
+    rng = random.Random(11)
+    ProductVariant.objects.all().delete()
+    batch, optioned, total = [], [], 0
+    for product_id, quantity in Product.objects.order_by("pk").values_list("pk", "quantity").iterator(10_000):
+        if product_id % 4:
+            batch.append(ProductVariant(product_id=product_id, quantity=quantity))
+        else:
+            optioned.append(product_id)
+            batch += [
+                ProductVariant(product_id=product_id, size=size, color=color, quantity=rng.randint(0, 20))
+                for size in VARIANT_SIZES
+                for color in VARIANT_COLORS
+            ]
+        if len(batch) >= 10_000:
+            ProductVariant.objects.bulk_create(batch)
+            total, batch = total + len(batch), []
+    ProductVariant.objects.bulk_create(batch)
+    total += len(batch)
+    stock = ProductVariant.objects.filter(product=OuterRef("pk"), is_active=True).values("product")
+    stock = stock.annotate(total=Sum("quantity")).values("total")
+    for start in range(0, len(optioned), 5_000):
+        Product.objects.filter(pk__in=optioned[start : start + 5_000]).update(
+            quantity=Subquery(stock, output_field=IntegerField()),
+            sizes=list(VARIANT_SIZES),
+            colors=list(VARIANT_COLORS),
+        )
+    return total
 
 
 def offers_and_reviews_add() -> tuple[int, int]:
@@ -232,7 +281,7 @@ def offers_and_reviews_add() -> tuple[int, int]:
 class Server:
     """gunicorn serving the app as in production (DEBUG off, several workers)."""
 
-    def __init__(self, port: int, workers: int):
+    def __init__(self, port: int, workers: int, env: dict[str, str]):
         self.base = f"http://127.0.0.1:{port}"
         with socket.socket() as probe:
             # Another server on the port would be benchmarked in our place.
@@ -250,7 +299,7 @@ class Server:
                 "warning",
             ],
             cwd=ROOT,
-            env=bench_env(),
+            env={**bench_env(), **env},
         )
 
     def __enter__(self):
@@ -303,11 +352,11 @@ def wrk_run(base: str, paths: list[str], workdir: Path) -> dict:
             "wrk",
             "--latency",
             "-t",
-            str(env_int("BENCH_THREADS", 2)),
+            str(env_int("BENCH_THREADS", 1)),
             "-c",
             str(env_int("BENCH_CONNECTIONS", 8)),
             "-d",
-            f"{env_int('BENCH_DURATION', 10)}s",
+            f"{env_int('BENCH_DURATION', 5)}s",
             "-s",
             str(script),
             base,
@@ -331,41 +380,96 @@ def wrk_run(base: str, paths: list[str], workdir: Path) -> dict:
     }
 
 
-def scenarios() -> dict[str, list[str]]:
-    """The paths of each scenario, from what is in the database."""
+FLOORS = {"drf_list": ["/bench/floor/drf"], "constant_json": ["/bench/floor/json"]}
+
+
+def scenarios() -> dict[str, tuple[list[str], str, bool]]:
+    """Each scenario: its paths (from what is in the database), its floor, and whether the catalog cache is on."""
     from catalog.models import Category, Product
 
     rng = random.Random(3)
     ids = list(Product.objects.filter(is_disabled=False).order_by("?").values_list("pk", flat=True)[:500])
     categories = list(Category.objects.values_list("slug", flat=True))
     return {
-        "list_page_1": ["/api/products?page=1"],
-        "list_filtered_sorted": [
-            f"/api/products?category={rng.choice(categories)}&min_price=20&max_price=300&in_stock=true&sort=price_desc"
-            for _ in range(50)
-        ],
-        "search_q": [f"/api/products?q={adjective}+{noun}" for adjective in ADJECTIVES for noun in NOUNS],
-        "detail": [f"/api/products/{product_id}" for product_id in ids],
-        "recommended": ["/api/products/recommended"],
-        "offers_list": ["/api/offers"],
+        "list": (["/api/products?page=1"], "drf_list", False),
+        "list_facets": (["/api/products?page=1&facets=true"], "drf_list", False),
+        "list_filtered_sorted": (
+            [
+                f"/api/products?category={rng.choice(categories)}&min_price=20&max_price=300&in_stock=true"
+                "&sort=price_desc"
+                for _ in range(50)
+            ],
+            "drf_list",
+            False,
+        ),
+        "list_color_size": (
+            [f"/api/products?color={color}&size={size}" for color in VARIANT_COLORS for size in VARIANT_SIZES],
+            "drf_list",
+            False,
+        ),
+        "search_q": ([f"/api/products?q={a}+{n}" for a in ADJECTIVES for n in NOUNS], "drf_list", False),
+        "detail": ([f"/api/products/{product_id}" for product_id in ids], "drf_list", False),
+        "list_cached": (["/api/products?page=1"], "constant_json", True),
+        "detail_cached": ([f"/api/products/{product_id}" for product_id in ids[:20]], "constant_json", True),
     }
 
 
-def load_run(base: str, chosen: dict[str, list[str]], workdir: Path) -> dict:
+def measure(base: str, paths: list[str], workdir: Path) -> dict:
+    status = http_status(base + paths[0])
+    if status != 200:
+        raise RuntimeError(f"{paths[0]} answered {status} before the run")
+    return wrk_run(base, paths, workdir)
+
+
+def compare(base: str, paths: list[str], floor: list[str], workdir: Path) -> dict:
+    """Ours and the floor, alternately, BENCH_ROUNDS times each: mean requests/s, median p50."""
+    ours, floors = [], []
+    for _ in range(env_int("BENCH_ROUNDS", 2)):
+        ours.append(measure(base, paths, workdir))
+        floors.append(measure(base, floor, workdir))
+
+    def summary(runs):
+        p50s = sorted(run["p50_ms"] for run in runs)
+        return {
+            "requests_per_s": round(sum(run["requests_per_s"] for run in runs) / len(runs), 1),
+            "p50_ms": p50s[len(p50s) // 2],
+            "non_2xx": sum(run["non_2xx"] for run in runs),
+        }
+
+    mine, theirs = summary(ours), summary(floors)
+    return {
+        "path": paths[0],
+        "ours": mine,
+        "floor": theirs,
+        "ratio": round(mine["requests_per_s"] / theirs["requests_per_s"], 2),
+    }
+
+
+def load_run(chosen: dict, workdir: Path, *, floors: bool = True) -> dict:
     results = {}
-    for name, paths in chosen.items():
-        status = http_status(base + paths[0])
-        if status != 200:
-            results[name] = {"path": paths[0], "skipped": f"HTTP {status} before the run"}
-            print(f"  {name:<22} skipped: {paths[0]} answered {status}", flush=True)
+    for cached in (False, True):
+        group = {name: spec for name, spec in chosen.items() if spec[2] is cached}
+        if not group:
             continue
-        results[name] = {"path": paths[0], **wrk_run(base, paths, workdir)}
-        row = results[name]
-        print(
-            f"  {name:<22} {row['requests_per_s']:>9.1f} req/s   p50 {row['p50_ms']:>8.2f} ms   "
-            f"p99 {row['p99_ms']:>8.2f} ms   non-2xx {row['non_2xx']}",
-            flush=True,
-        )
+        seconds = "30" if cached else "0"
+        with Server(
+            env_int("BENCH_PORT", 8765), env_int("BENCH_WORKERS", 2), {"CATALOG_CACHE_SECONDS": seconds}
+        ) as server:
+            for name, (paths, floor, _) in group.items():
+                if floors:
+                    row = results[name] = compare(server.base, paths, FLOORS[floor], workdir)
+                    ours, theirs = row["ours"], row["floor"]
+                    print(
+                        f"  {name:<22} {ours['requests_per_s']:>8.1f} req/s (p50 {ours['p50_ms']:>7.2f} ms)"
+                        f"   {floor:<14} {theirs['requests_per_s']:>8.1f} req/s   ratio {row['ratio']:.2f}",
+                        flush=True,
+                    )
+                else:
+                    ours = measure(server.base, paths, workdir)
+                    results[name] = {"path": paths[0], "ours": ours}
+                    print(
+                        f"  {name:<22} {ours['requests_per_s']:>8.1f} req/s   p50 {ours['p50_ms']:>8.2f} ms", flush=True
+                    )
     return results
 
 
@@ -380,57 +484,111 @@ def machine() -> dict:
         if connection.vendor == "mysql":
             cursor.execute("SELECT VERSION()")
             version = f"mysql {cursor.fetchone()[0]}"
-    return {"database": version, "cpus": os.cpu_count(), "python": sys.version.split()[0]}
+    return {"database": version, "cpus": os.cpu_count(), "load_average": os.getloadavg()}
 
 
-def mode_full(workdir: Path) -> dict:
-    products = env_int("BENCH_PRODUCTS", 100_000)
-    print(f"Filling the database with {products} products ...", flush=True)
-    fill = catalog_fill(products, workdir)
-    for label in ("import", "reimport_unchanged"):
-        row = fill[label]
-        print(f"  {label:<22} {row['rows']} rows in {row['seconds']} s = {row['rows_per_s']} rows/s", flush=True)
-    print(f"  {fill['offers']} offers, {fill['reviews']} reviews", flush=True)
-    print("Load (wrk):", flush=True)
-    with Server(env_int("BENCH_PORT", 8765), env_int("BENCH_WORKERS", 4)) as server:
-        load = load_run(server.base, scenarios(), workdir)
-    return {"mode": "full", "products": products, "fill": fill, "scenarios": load}
+SCALING_SCENARIOS = ("list", "list_filtered_sorted", "search_q")
 
 
-def mode_scaling(workdir: Path) -> dict:
-    sizes = [int(size) for size in os.environ.get("BENCH_SCALING", "10000,200000").split(",")]
-    runs = {}
-    for size in sizes:
-        print(f"Filling the database with {size} products ...", flush=True)
-        fill = catalog_fill(size, workdir, reimport=False)
-        print(f"  import {fill['import']['rows_per_s']} rows/s", flush=True)
-        with Server(env_int("BENCH_PORT", 8765), env_int("BENCH_WORKERS", 4)) as server:
-            chosen = {name: paths for name, paths in scenarios().items() if name in ("recommended", "list_page_1")}
-            runs[str(size)] = {"import": fill["import"], "scenarios": load_run(server.base, chosen, workdir)}
-    return {"mode": "scaling", "sizes": sizes, "runs": runs}
+def dataset_run(products: int, workdir: Path, *, scaling: bool) -> dict:
+    """In a child process whose DATABASE_URL is the dataset's: fill, serve, load."""
+    django_setup()
+    print(f"Filling {os.environ['DATABASE_URL'].split(':')[0]} with {products} products ...", flush=True)
+    fill = catalog_fill(products, workdir, reimport=not scaling)
+    print(
+        f"  import {fill['import']['rows_per_s']} rows/s; {fill['variants']} variants, {fill['offers']} offers, "
+        f"{fill['reviews']} reviews",
+        flush=True,
+    )
+    chosen = scenarios()
+    if scaling:
+        chosen = {name: spec for name, spec in chosen.items() if name in SCALING_SCENARIOS}
+    return {
+        "products": products,
+        "machine": machine(),
+        "fill": fill,
+        "scenarios": load_run(chosen, workdir, floors=not scaling),
+    }
+
+
+def datasets(mode: str, workdir: Path) -> list[tuple[str, int, str, bool]]:
+    """(label, products, DATABASE_URL, scaling) of each run."""
+    mariadb = os.environ.get("DATABASE_URL") or "mysql://root@127.0.0.1:3306/shop_bench"
+    runs = [
+        ("sqlite", env_int("BENCH_SQLITE_PRODUCTS", 10_000), f"sqlite:///{workdir / 'bench.sqlite3'}", False),
+        ("mariadb", env_int("BENCH_MARIADB_PRODUCTS", 100_000), mariadb, False),
+    ]
+    if mode == "scaling":
+        sizes = [int(size) for size in os.environ.get("BENCH_SCALING", "10000,1000000").split(",")]
+        runs += [(f"mariadb-scaling-{size}", size, mariadb, True) for size in sizes]
+    return runs
+
+
+def report(runs: dict) -> None:
+    print("\nscenario                 data                 ours req/s   floor req/s   ratio   p50 ms")
+    for label, run in runs.items():
+        for name, row in run["scenarios"].items():
+            floor = row.get("floor", {}).get("requests_per_s", "")
+            print(
+                f"{name:<24} {label + ' ' + str(run['products']):<20} {row['ours']['requests_per_s']:>11} "
+                f"{floor:>13} {row.get('ratio', ''):>7} {row['ours']['p50_ms']:>8}"
+            )
+    scaling = sorted(
+        (run for label, run in runs.items() if label.startswith("mariadb-scaling")), key=lambda r: r["products"]
+    )
+    if len(scaling) >= 2:
+        small, large = scaling[0], scaling[-1]
+        for name in SCALING_SCENARIOS:
+            ratio = large["scenarios"][name]["ours"]["p50_ms"] / small["scenarios"][name]["ours"]["p50_ms"]
+            print(f"p50 {name} at {large['products']} / at {small['products']}: {ratio:.2f}x")
 
 
 def main() -> None:
-    mode = (sys.argv[1] if len(sys.argv) > 1 else "") or "full"
+    args = sys.argv[1:]
+    if args[:1] == ["dataset"]:
+        # The child: python bench/run.py dataset PRODUCTS SCALING WORKDIR OUTPUT
+        products, scaling, workdir, output = int(args[1]), args[2] == "1", Path(args[3]), Path(args[4])
+        output.write_text(json.dumps(dataset_run(products, workdir, scaling=scaling)))
+        return
+    mode = (args[0] if args else "") or "full"
     if mode not in ("full", "scaling"):
         sys.exit("usage: bench/run.py [full|scaling]")
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: apt-get install wrk (make bench does it).")
-    django_setup()
     workdir = Path(tempfile.mkdtemp(prefix="shop-bench-"))
+    runs = {}
     try:
-        result = mode_full(workdir) if mode == "full" else mode_scaling(workdir)
+        for label, products, url, scaling in datasets(mode, workdir):
+            if not products:
+                continue
+            database_create(url)
+            output = workdir / f"{label}.json"
+            env = {**os.environ, "DATABASE_URL": url, "CACHE_DIR": str(workdir / "cache")}
+            command = [
+                sys.executable,
+                __file__,
+                "dataset",
+                str(products),
+                "1" if scaling else "0",
+                str(workdir),
+                str(output),
+            ]
+            subprocess.run(command, cwd=ROOT, env=env, check=True)
+            runs[label] = json.loads(output.read_text())
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    report(runs)
     result = {
-        **result,
-        "machine": machine(),
+        "mode": mode,
+        "runs": runs,
         "wrk": {
-            "threads": env_int("BENCH_THREADS", 2),
+            "threads": env_int("BENCH_THREADS", 1),
             "connections": env_int("BENCH_CONNECTIONS", 8),
-            "duration_s": env_int("BENCH_DURATION", 10),
+            "duration_s": env_int("BENCH_DURATION", 5),
+            "rounds": env_int("BENCH_ROUNDS", 2),
         },
-        "gunicorn_workers": env_int("BENCH_WORKERS", 4),
+        "gunicorn_workers": env_int("BENCH_WORKERS", 2),
+        "python": sys.version.split()[0],
         "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}

@@ -2,10 +2,11 @@
 
 import json
 
+from django.db.models import Exists, OuterRef, Q
 from django_filters import rest_framework as filters
 
-from catalog.models import Category, Product
-from catalog.selectors import category_resolve, product_filter_text
+from catalog.models import Category, Product, ProductVariant
+from catalog.selectors import category_resolve, product_facets, product_filter_text
 
 PRODUCT_SORTS = {
     "name_asc": ("name", "id"),
@@ -20,10 +21,20 @@ PRODUCT_SORTS = {
 }
 
 
-def _json_list_contains(queryset, field: str, value: str):
-    # The lists are stored as JSON text; searching for the quoted item works on every
-    # database (SQLite has no JSON containment lookup) and ignores case.
-    return queryset.filter(**{f"{field}__icontains": json.dumps(value.strip())})
+def _option_match(queryset, axis: str, value: str):
+    """Products offering `value` (exactly, ignoring case) on `axis` ("color" or "size").
+
+    As the facets count them (catalog.selectors.product_facets): the options of a product's
+    active variants, or, when none of them has one on this axis (one stock pool, the seeds'
+    shape), the items of its JSON list. The list is JSON text, so the quoted item is looked
+    for; SQLite has no JSON containment lookup.
+    """
+    value = value.strip()
+    variants = ProductVariant.objects.filter(product=OuterRef("pk"), is_active=True)
+    has_options = Exists(variants.exclude(**{axis: ""}))
+    offered = Exists(variants.filter(**{f"{axis}__iexact": value}))
+    listed = Q(**{f"{axis}s__icontains": json.dumps(value)})
+    return queryset.filter(offered | (~has_options & listed))
 
 
 class ProductFilter(filters.FilterSet):
@@ -44,7 +55,10 @@ class ProductFilter(filters.FilterSet):
         fields = ["category", "q", "is_trending", "min_price", "max_price", "in_stock", "color", "size", "sort"]
 
     def filter_category(self, queryset, name, value):
-        return queryset.filter(categories=category_resolve(value=value))
+        # Resolved once: the facets apply this filter to several querysets.
+        if getattr(self, "_category", None) is None:
+            self._category = category_resolve(value=value)
+        return queryset.filter(categories=self._category)
 
     def filter_q(self, queryset, name, value):
         return product_filter_text(products=queryset, query=value)
@@ -53,13 +67,29 @@ class ProductFilter(filters.FilterSet):
         return queryset.filter(quantity__gt=0) if value else queryset.filter(quantity=0)
 
     def filter_color(self, queryset, name, value):
-        return _json_list_contains(queryset, "colors", value)
+        return _option_match(queryset, "color", value)
 
     def filter_size(self, queryset, name, value):
-        return _json_list_contains(queryset, "sizes", value)
+        return _option_match(queryset, "size", value)
 
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*PRODUCT_SORTS[value])
+
+    def qs_without(self, *names: str):
+        """The queryset filtered by every filter but `names` (and unsorted): a facet's base."""
+        queryset = self.queryset
+        for name, value in self.form.cleaned_data.items():
+            if name not in names and name != "sort":
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def facets(self) -> dict:
+        return product_facets(
+            category_base=self.qs_without("category"),
+            color_base=self.qs_without("color"),
+            size_base=self.qs_without("size"),
+            price_base=self.qs_without("min_price", "max_price"),
+        )
 
 
 class CategoryFilter(filters.FilterSet):

@@ -7,7 +7,8 @@ from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from catalog.models import Category, Offer, Product, ProductImage, ProductVariant, Review
+from catalog.models import OPTION_MAX_LENGTH, Category, Offer, Product, ProductImage, ProductVariant, Review
+from catalog.pricing import CENT
 from catalog.search import products_matching_all, products_matching_any
 from orders.models import PAID_OR_LATER, OrderItem
 from shop.errors import InvalidInput
@@ -262,3 +263,68 @@ def variant_get(*, pk: int) -> ProductVariant:
     )
     variant.product.discount_percentage = variant.discount
     return variant
+
+
+def _option_rows_sql(*, axis: str, base_sql: str, vendor: str) -> str:
+    """(product id, option) rows of one axis ("color" or "size") for the products of `base_sql`.
+
+    A product's options are those of its active variants; a product none of whose active
+    variants has an option on this axis (the seeds' shape: one stock pool and a list) offers
+    the items of its JSON list instead, as the list filters do.
+    """
+    variant, product = ProductVariant._meta.db_table, Product._meta.db_table
+    column = f"{axis}s"
+    if vendor == "sqlite":
+        items = f"json_each(p.{column}) j"
+    else:
+        items = f"JSON_TABLE(p.{column}, '$[*]' COLUMNS (value VARCHAR({OPTION_MAX_LENGTH}) PATH '$')) j"
+    return (
+        # Only table names, the axis name and the ORM's own SQL are interpolated; values go as params.
+        f"SELECT v.product_id AS pid, v.{axis} AS value FROM {variant} v "  # noqa: S608
+        f"WHERE v.is_active = TRUE AND v.{axis} <> '' AND v.product_id IN ({base_sql}) "
+        f"UNION ALL SELECT p.id AS pid, j.value AS value FROM {product} p, {items} "
+        f"WHERE p.id IN ({base_sql}) AND NOT EXISTS (SELECT 1 FROM {variant} w "
+        f"WHERE w.product_id = p.id AND w.is_active = TRUE AND w.{axis} <> '')"
+    )
+
+
+def _ids_sql(products: QuerySet[Product]) -> tuple[str, tuple]:
+    return products.order_by().values("id").query.sql_with_params()
+
+
+def product_facets(*, category_base, color_base, size_base, price_base) -> dict:
+    """Facet counts of a product list: each `*_base` is the list filtered by everything but that facet.
+
+    Two queries: the counts of categories, colours and sizes in one UNION, the price range in another.
+    Colours and sizes compare case-insensitively (`value` is lower-cased, `label` one spelling of it).
+    """
+    vendor = connection.vendor
+    parts, params = [], []
+    for axis, base in (("color", color_base), ("size", size_base)):
+        base_sql, base_params = _ids_sql(base)
+        rows_sql = _option_rows_sql(axis=axis, base_sql=base_sql, vendor=vendor)
+        parts.append(
+            f"SELECT '{axis}', LOWER(o.value), MIN(o.value), COUNT(DISTINCT o.pid) FROM ({rows_sql}) o "  # noqa: S608
+            "WHERE o.value <> '' GROUP BY LOWER(o.value)"
+        )
+        params += [*base_params, *base_params]
+    base_sql, base_params = _ids_sql(category_base)
+    links, category = Product.categories.through._meta.db_table, Category._meta.db_table
+    parts.append(
+        f"SELECT 'category' AS facet, c.slug AS value, c.name AS label, COUNT(*) AS n FROM {links} pc "  # noqa: S608
+        f"JOIN {category} c ON c.id = pc.category_id WHERE c.is_active = TRUE AND pc.product_id IN ({base_sql}) "
+        "GROUP BY c.id, c.slug, c.name"
+    )
+    params += base_params
+    facets: dict = {"category": [], "color": [], "size": []}
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        for facet, value, label, count in cursor.fetchall():
+            facets[facet].append({"value": value, "label": label, "count": count})
+    for rows in facets.values():
+        rows.sort(key=lambda row: (-row["count"], row["value"]))
+    prices = price_base.order_by().aggregate(min=Min("price"), max=Max("price"))
+    facets["price"] = {
+        name: None if value is None else format(value.quantize(CENT), "f") for name, value in prices.items()
+    }
+    return facets

@@ -1,3 +1,5 @@
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 
 
@@ -40,3 +42,40 @@ class PagePagination(PageNumberPagination):
         paginated = super().get_paginated_response_schema(schema)
         paginated["required"] = ["count", "next", "previous", "results"]
         return paginated
+
+
+class CappedRowsPaginator(Paginator):
+    """Django's paginator with a `count` capped at `count_cap` and pages rendered by `render`.
+
+    Counting every match of a large table costs as much as reading it; a shopper never pages
+    past a few hundred pages, so the count stops at the cap (pages beyond it are 404).
+    `counter(capped_queryset)` counts (a view may remember counts); `render` turns a page's
+    still-unevaluated slice into its bodies, so no model instance is built.
+    """
+
+    def __init__(self, object_list, per_page, *, count_cap: int, counter, render):
+        super().__init__(object_list, per_page)
+        self.count_cap, self.counter, self.render = count_cap, counter, render
+
+    @cached_property
+    def count(self) -> int:
+        return self.counter(self.object_list[: self.count_cap])
+
+    def _get_page(self, object_list, number, paginator):
+        return super()._get_page(self.render(object_list), number, paginator)
+
+
+class RenderedPagePagination(PagePagination):
+    """`PagePagination` whose pages the view's `page_render(sliced_queryset)` turns into bodies,
+    counted by its `page_count(capped_queryset)`."""
+
+    count_cap = 10_000
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.view = view
+        return super().paginate_queryset(queryset, request, view)
+
+    def django_paginator_class(self, queryset, page_size):
+        return CappedRowsPaginator(
+            queryset, page_size, count_cap=self.count_cap, counter=self.view.page_count, render=self.view.page_render
+        )

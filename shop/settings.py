@@ -166,6 +166,15 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     }
+# Cached anonymous catalog answers (catalog/cache.py): in Redis when there is one, else in each
+# process's memory. Either way they are keyed by the catalog version kept in "default", which
+# every process sees, so a catalog write makes them all stale at once.
+CACHES["catalog"] = (
+    CACHES["default"] | {"KEY_PREFIX": "catalog"}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5_000}}
+)
+CATALOG_CACHE_SECONDS = env.int("CATALOG_CACHE_SECONDS", default=30)
 
 # --- Background work (shop/celery.py) -----------------------------------------
 

@@ -29,6 +29,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
+from catalog.cache import catalog_changed
 from catalog.models import Category, Product, ProductImage, ProductVariant
 from catalog.services.product_import_rows import (
     ROW_VALUE_FIELDS,
@@ -256,6 +257,9 @@ class _Importer:
         self._categories_write(created, plan.relink)
         self._images_write(created, plan.reimage, plan.stored_images)
         products_events_record(created_ids=[pk for _, pk in created], updated_ids=plan.updated_ids)
+        if created or plan.updated_ids:
+            # Bulk writes send no model signals.
+            catalog_changed()
         return _BatchCounts(len(plan.new), len(plan.updated_ids), plan.unchanged, plan.stock_left_alone)
 
     # --- Plan: reads only, three queries at most ---------------------------------

@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, DecimalField, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Round
 
+from catalog.cache import catalog_changed
 from catalog.models import Product, Review
 from shop.errors import Conflict, InvalidInput
 
@@ -21,6 +22,7 @@ def _product_rating_refresh(*, product_id: int) -> None:
         rating_average=Subquery(average, output_field=DecimalField(max_digits=3, decimal_places=2)),
         rating_count=Coalesce(Subquery(count, output_field=IntegerField()), Value(0)),
     )
+    catalog_changed()
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import F
 
 from accounts.models import User
+from catalog.cache import catalog_changed
 from catalog.errors import OutOfStock, StockChanged
 from catalog.models import Product, ProductVariant, StockAdjustment
 from shop.errors import InvalidInput, NotFound
@@ -140,6 +141,9 @@ def _variants_move(*, net: Mapping[int, int], field: str, for_sale: bool) -> dic
             Product.objects.filter(pk=product_id).update(quantity=F("quantity") + product_net[product_id])
     for variant in low:
         webhook_event_record(type=WebhookEventType.STOCK_LOW, data=stock_low_data(variant=variant))
+    # Stock and in_stock show in every product answer; UPDATEs send no signals, and a cached
+    # answer must not outlive the move.
+    catalog_changed()
     return moved
 
 

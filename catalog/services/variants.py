@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
+from catalog.cache import catalog_changed
 from catalog.models import Product, ProductVariant
 from catalog.services.stock import variant_stock_adjust
 from orders.models import OrderItem
@@ -222,6 +223,8 @@ def _product_sync(*, product: Product, quantity_change: int) -> None:
         fields["quantity"] = F("quantity") + quantity_change
     if fields:
         Product.objects.filter(pk=product.pk).update(**fields, updated_at=timezone.now())
+    # The UPDATEs above and the variants' own send no signals the catalog cache hears.
+    catalog_changed()
 
 
 def _distinct(options) -> list[str]:

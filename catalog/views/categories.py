@@ -5,6 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from catalog import selectors
+from catalog.cache import catalog_cached
 from catalog.filters import CategoryFilter
 from catalog.models import Category
 from catalog.serializers import CategoryInputSerializer, CategoryMultipartSerializer, CategoryOutputSerializer
@@ -40,11 +41,17 @@ class CategoryViewSet(MultipartActionsMixin, mixins.ListModelMixin, viewsets.Gen
         images = self.request.FILES.getlist("image")
         return serializer.validated_data, (images[0] if images else None)
 
+    @catalog_cached
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @catalog_cached
     def retrieve(self, request, pk=None):
         return Response(self._render_visible(pk=int(pk)))
 
     @extend_schema(filters=False)
     @action(detail=False, url_path=r"slug/(?P<slug>[^/]+)", filter_backends=[], pagination_class=None)
+    @catalog_cached
     def slug(self, request, slug=None):
         return Response(self._render_visible(slug=slug))
 

@@ -5,6 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from catalog import selectors
+from catalog.cache import catalog_cached
 from catalog.models import Offer
 from catalog.serializers import OfferInputSerializer, OfferOutputSerializer
 from catalog.services.offers import offer_create, offer_delete, offer_update
@@ -32,11 +33,16 @@ class OfferViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def _render(self, offer: Offer) -> dict:
         return self.get_serializer(selectors.offer_get(pk=offer.pk, include_hidden=True)).data
 
+    @catalog_cached
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
     @extend_schema(responses={200: OfferOutputSerializer(many=True)}, description="Staff: every offer, newest first.")
     @action(detail=False)
     def all(self, request):
         return self.list(request)
 
+    @catalog_cached
     def retrieve(self, request, pk=None):
         offer = selectors.offer_get(pk=int(pk), include_hidden=caller_is_staff(request))
         return Response(self.get_serializer(offer).data)

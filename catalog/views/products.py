@@ -1,12 +1,16 @@
 from django.shortcuts import get_object_or_404
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from catalog import selectors
+from catalog.cache import catalog_cached, catalog_memo
 from catalog.filters import ProductFilter
 from catalog.models import Product
+from catalog.product_bodies import product_bodies
 from catalog.serializers import (
     CategoryOptionSerializer,
     ProductInputSerializer,
@@ -19,13 +23,13 @@ from catalog.serializers import (
 )
 from catalog.services.products import product_create, product_delete, product_update
 from catalog.services.reviews import review_create, review_delete
-from shop.pagination import PagePagination
+from shop.pagination import PagePagination, RenderedPagePagination
 from shop.parsers import MultipartActionsMixin, body_fields, json_or_multipart
 from shop.permissions import AllowAny, IsAuthenticated, IsStaffOrReadOnly, caller_is_staff
 from shop.serializers import MessageSerializer
 
 
-class ProductPagination(PagePagination):
+class ProductPagination(RenderedPagePagination):
     page_size_aliases = ("elements",)
 
 
@@ -33,10 +37,16 @@ CATEGORY_PARAMETER = OpenApiParameter("category", str, description="Category slu
 INCLUDE_DISABLED_PARAMETER = OpenApiParameter(
     "include_disabled", bool, description="Staff only: list disabled products too."
 )
+FACETS_PARAMETER = OpenApiParameter(
+    "facets",
+    bool,
+    description="Add `facets`: category, color and size counts and the price range over the whole filtered "
+    "result, each facet ignoring its own filter.",
+)
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[INCLUDE_DISABLED_PARAMETER]),
+    list=extend_schema(parameters=[INCLUDE_DISABLED_PARAMETER, FACETS_PARAMETER]),
     retrieve=extend_schema(description="Disabled products are found by staff only."),
 )
 class ProductViewSet(MultipartActionsMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -57,23 +67,56 @@ class ProductViewSet(MultipartActionsMixin, mixins.ListModelMixin, viewsets.Gene
             return [AllowAny()]
         return super().get_permissions()
 
+    def _wants_disabled(self) -> bool:
+        return self.request.query_params.get("include_disabled") == "true" and caller_is_staff(self.request)
+
     def get_queryset(self):
-        wants_disabled = self.request.query_params.get("include_disabled") == "true"
-        return selectors.product_list(include_disabled=wants_disabled and caller_is_staff(self.request))
+        return selectors.product_list(include_disabled=self._wants_disabled())
 
     def _render(self, product: Product) -> dict:
         fresh = selectors.product_get(pk=product.pk, include_disabled=True)
         return ProductOutputSerializer(fresh, context=self.get_serializer_context()).data
 
+    def _filters_key(self) -> str:
+        # What a count or facets depend on: the filters and who may see disabled products, not the sort.
+        filters = sorted(
+            (name, str(value)) for name, value in self.filterset.form.cleaned_data.items() if name != "sort"
+        )
+        return f"{self._wants_disabled()} {filters}"
+
+    def page_count(self, products) -> int:
+        # Counts and facets are exact until the next catalog write, which moves the memo on.
+        return catalog_memo(f"product-count {self._filters_key()}", products.count)
+
+    def page_render(self, products) -> list[dict]:
+        return product_bodies(products, staff=self.request.user.is_staff)
+
+    def _one(self, **lookup) -> Response:
+        products = selectors.product_queryset(include_disabled=caller_is_staff(self.request)).filter(**lookup)
+        bodies = self.page_render(products[:1])
+        if not bodies:
+            raise NotFound("Product not found")
+        return Response(bodies[0])
+
+    @catalog_cached
+    def list(self, request):
+        filterset = self.filterset = self.filter_backends[0]().get_filterset(request, self.get_queryset(), self)
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        response = self.get_paginated_response(self.paginate_queryset(filterset.qs))
+        if request.query_params.get("facets") == "true":
+            response.data["facets"] = catalog_memo(f"product-facets {self._filters_key()}", filterset.facets)
+        return response
+
+    @catalog_cached
     def retrieve(self, request, pk=None):
-        product = selectors.product_get(pk=int(pk), include_disabled=caller_is_staff(request))
-        return Response(self.get_serializer(product).data)
+        return self._one(pk=int(pk))
 
     @extend_schema(filters=False)
     @action(detail=False, url_path=r"slug/(?P<slug>[^/]+)", filter_backends=[], pagination_class=None)
+    @catalog_cached
     def slug(self, request, slug=None):
-        product = selectors.product_get(slug=slug, include_disabled=caller_is_staff(request))
-        return Response(self.get_serializer(product).data)
+        return self._one(slug=slug)
 
     @extend_schema(
         request=json_or_multipart(ProductInputSerializer, ProductMultipartSerializer),
@@ -134,6 +177,7 @@ class ProductViewSet(MultipartActionsMixin, mixins.ListModelMixin, viewsets.Gene
 
     @extend_schema(responses={200: CategoryOptionSerializer(many=True)}, filters=False)
     @action(detail=False, filter_backends=[], pagination_class=None, url_path="categories")
+    @catalog_cached
     def categories(self, request):
         """Active categories as options for a select."""
         return Response(list(selectors.category_options()))

@@ -353,6 +353,7 @@ def test_a_large_batch_is_drained_by_one_task(webhook_receiver, django_capture_o
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         product_import(file=io.BytesIO(f"name,sku,price,quantity\n{rows}".encode()), filename="lamps.csv")
 
-    assert len(callbacks) == 1
+    # One delivery task; the import's other callback moves the catalog cache on (catalog/cache.py).
+    assert len([callback for callback in callbacks if callback.__module__ != "catalog.cache"]) == 1
     assert len(webhook_receiver.requests) == 25
     assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SUCCEEDED}
