@@ -1,4 +1,3 @@
-from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
 from accounts.models import Address, User
@@ -6,7 +5,7 @@ from catalog.models import Review
 from orders.models import Order, OrderStatus, ProductRequest, QuoteRequest, QuoteRequestItem
 from orders.serializers import OrderOutputSerializer
 from payments.serializers import PaymentOutputSerializer
-from shop.serializers import MessageSerializer, ModelSerializer, MoneyField, Serializer
+from shop.serializers import CountryField, MessageSerializer, ModelSerializer, MoneyField, Serializer
 
 # Long enough for any passphrase, short enough that hashing it stays cheap.
 PASSWORD_MAX_LENGTH = 4096

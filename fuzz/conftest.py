@@ -13,6 +13,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +23,9 @@ import requests
 
 from assistant.tests.conftest import FakeChatServer
 from fuzz.identities import ROLES, THROWAWAY
+from shop.tests.fake_stripe import SECRET_KEY as STRIPE_SECRET_KEY
+from shop.tests.fake_stripe import WEBHOOK_SECRET as STRIPE_WEBHOOK_SECRET
+from shop.tests.fake_stripe import fake_stripe_serving
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,7 +58,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _server_env(workdir: Path, openai_url: str) -> dict[str, str]:
+def _server_env(workdir: Path, openai_url: str, stripe_url: str) -> dict[str, str]:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "fuzz.settings",
@@ -74,6 +79,11 @@ def _server_env(workdir: Path, openai_url: str) -> dict[str, str]:
         "OPENAI_API_KEY": "sk-fuzz",
         "OPENAI_BASE_URL": openai_url,
         "OPENAI_TIMEOUT_SECONDS": "10",
+        # Card payments and Stripe's webhook run against a local fake of Stripe's API (an unsigned
+        # fuzzed event is refused with 400, as from anyone but Stripe).
+        "STRIPE_SECRET_KEY": STRIPE_SECRET_KEY,
+        "STRIPE_WEBHOOK_SECRET": STRIPE_WEBHOOK_SECRET,
+        "STRIPE_API_BASE": stripe_url,
         "REDIS_URL": "",
     }
 
@@ -107,11 +117,17 @@ def _login(url: str, email: str, password: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def fuzz_server(tmp_path_factory) -> FuzzServer:
+def fuzz_server(tmp_path_factory) -> Iterator[FuzzServer]:
+    with ExitStack() as stack:
+        yield from _fuzz_server(tmp_path_factory, stack)
+
+
+def _fuzz_server(tmp_path_factory, stack: ExitStack) -> Iterator[FuzzServer]:
     workdir = tmp_path_factory.mktemp("fuzz", numbered=False)
     openai = FakeChatServer()
     openai.start()
-    env = _server_env(workdir, openai.base_url)
+    stripe = stack.enter_context(fake_stripe_serving())
+    env = _server_env(workdir, openai.base_url, stripe.api_base)
     passwords = {role: secrets.token_urlsafe(16) for role in ROLES}
     _manage("migrate", "--noinput", env=env)
     _manage("flush", "--noinput", env=env)

@@ -1,4 +1,3 @@
-from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
 from catalog.models import OPTION_MAX_LENGTH, Product
@@ -13,7 +12,7 @@ from orders.models import (
 from orders.services.lines import MAX_LINE_QUANTITY, OrderLine
 from orders.services.orders import Shipping
 from orders.totals.serializers import ShippingMethodSnapshotSerializer
-from shop.serializers import MAX_ID, ModelSerializer, MoneyField, Serializer
+from shop.serializers import MAX_ID, CountryField, ModelSerializer, MoneyField, Serializer
 
 TOTALS_FIELDS = ["subtotal", "discount_total", "shipping_total", "tax_total", "total"]
 

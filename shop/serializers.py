@@ -1,5 +1,6 @@
 from collections.abc import Mapping
 
+from django_countries import serializer_fields as countries_serializer_fields
 from rest_framework import serializers
 
 from shop.errors import UnknownField
@@ -86,3 +87,13 @@ class ModelSerializer(StrictInputMixin, serializers.ModelSerializer):
 
 class NoFieldsSerializer(Serializer):
     """The body of a write that takes no field (an action on the object in the path): it must be empty."""
+
+
+class CountryField(countries_serializer_fields.CountryField):
+    """django-countries' country field, refusing anything but a string: it reads `{}` and `[]` as ""
+    (no country), which stored a tax rate for no country."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid_choice", input=data)
+        return super().to_internal_value(data)

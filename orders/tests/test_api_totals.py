@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.tests.factories import UserFactory
 from catalog.tests.factories import OfferFactory, ProductFactory
 from conftest import SHIPPING, client_for
-from orders.models import CartItem, Coupon, CouponCustomerUse, Order
+from orders.models import CartItem, Coupon, CouponCustomerUse, Order, TaxRate
 from orders.tests.factories import (
     CartFactory,
     CartItemFactory,
@@ -565,3 +565,13 @@ def test_another_customer_is_not_bound_by_someones_per_customer_use(customer_cli
     assert other.coupon_code == coupon.code
     coupon.refresh_from_db()
     assert coupon.times_used == 2
+
+
+@pytest.mark.parametrize("country", [{}, [], 7])
+def test_a_country_that_is_not_a_code_is_refused_not_stored_as_none(staff_client, country):
+    # django-countries reads {} and [] as "" (no country); a tax rate for no country was stored.
+    response = staff_client.post("/api/tax-rates", {"country": country, "rate": "20", "name": "VAT"}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["field"] == "country"
+    assert not TaxRate.objects.exists()

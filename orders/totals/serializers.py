@@ -1,9 +1,8 @@
-from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
 from orders.totals.models import Coupon, CouponKind, ShippingMethod, TaxRate, coupon_code_normalize
-from shop.serializers import MAX_ID, ModelSerializer, MoneyField, Serializer
+from shop.serializers import MAX_ID, CountryField, ModelSerializer, MoneyField, Serializer
 
 
 class ShippingMethodSerializer(ModelSerializer):

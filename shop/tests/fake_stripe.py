@@ -16,6 +16,7 @@ import re
 import secrets
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl
@@ -191,22 +192,29 @@ def _handler_for(fake: FakeStripe):
     return Handler
 
 
-@pytest.fixture
-def fake_stripe(settings):
-    """Stripe switched on and pointed at a fake server on 127.0.0.1 for this test."""
+@contextmanager
+def fake_stripe_serving():
+    """A FakeStripe answering on a free port of 127.0.0.1 while the block runs."""
     fake = FakeStripe()
     server = _QuietServer(("127.0.0.1", 0), _handler_for(fake))
     fake.port = server.server_address[1]
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
-    settings.STRIPE_SECRET_KEY = SECRET_KEY
-    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
-    settings.STRIPE_API_BASE = fake.api_base
-    settings.STRIPE_MAX_NETWORK_RETRIES = 0
-    settings.STRIPE_TIMEOUT_SECONDS = 2
     try:
         yield fake
     finally:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+@pytest.fixture
+def fake_stripe(settings):
+    """Stripe switched on and pointed at a fake server on 127.0.0.1 for this test."""
+    with fake_stripe_serving() as fake:
+        settings.STRIPE_SECRET_KEY = SECRET_KEY
+        settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+        settings.STRIPE_API_BASE = fake.api_base
+        settings.STRIPE_MAX_NETWORK_RETRIES = 0
+        settings.STRIPE_TIMEOUT_SECONDS = 2
+        yield fake
