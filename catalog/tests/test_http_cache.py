@@ -103,7 +103,8 @@ def test_stock_sold_out_is_visible_on_the_very_next_read(api_client):
     product = ProductFactory(quantity=2)
     assert _first(api_client)["in_stock"] is True
 
-    stock_reserve(lines={product.pk: 2})
+    # Sold as an order sells it: from the product's (default) variant.
+    stock_reserve(lines={product.variants.get().pk: 2})
 
     sold_out = _first(api_client)
     assert sold_out["in_stock"] is False and sold_out["quantity"] == 0
