@@ -223,6 +223,9 @@ class ExportQuoteRequestSerializer(ModelSerializer):
 
 
 class ExportProductRequestSerializer(ModelSerializer):
+    # The model's URLField would be documented as a URI, which the stored "" is not.
+    reference_url = serializers.CharField(help_text='The reference URL given, or "" when none.')
+
     class Meta:
         model = ProductRequest
         fields = [

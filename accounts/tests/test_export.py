@@ -1,6 +1,7 @@
 """GET /api/auth/profile/export: everything the shop holds about the caller, and nothing of anyone else."""
 
 import pytest
+from drf_spectacular.generators import SchemaGenerator
 
 from accounts.models import Address
 from accounts.tests.factories import UserFactory
@@ -61,6 +62,19 @@ def test_export_holds_the_callers_account_orders_payments_reviews_and_requests()
     assert [request["email"] for request in body["product_requests"]] == ["me@example.com"]
     assert "someone@example.com" not in response.content.decode()
     assert not set(someone.orders.values_list("id", flat=True)) & {order["id"] for order in body["orders"]}
+
+
+def test_a_request_without_reference_url_is_exported_as_its_schema_documents_it():
+    me = UserFactory()
+    ProductRequestFactory(email=me.email, reference_url="")
+
+    body = client_for(me).get("/api/auth/profile/export").json()
+
+    assert body["product_requests"][0]["reference_url"] == ""
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    documented = schema["components"]["schemas"]["ExportProductRequest"]["properties"]["reference_url"]
+    assert documented["type"] == "string"
+    assert "format" not in documented
 
 
 def test_export_needs_authentication(api_client):
