@@ -86,14 +86,16 @@ def refund_create(
             },
             options={"idempotency_key": f"refund-{refund.pk}"},
         )
-    except stripe.APIConnectionError as error:
-        raise UpstreamUnavailable(
-            "The payment provider did not answer; the refund stays pending until it confirms. "
-            "Retry with the same Idempotency-Key to finish it: nothing is refunded twice."
-        ) from error
     except stripe.StripeError as error:
-        # Stripe answered: a refusal, or a 5xx it would replay for this key, so asking again cannot
-        # finish the row. Should a 5xx have refunded after all, its webhook reaches staff.
+        # No answer (a timeout, a cut connection), or a 409: another request with this key (a retry
+        # that took over) still runs at Stripe. Either may refund, so the row stays for them.
+        if isinstance(error, stripe.APIConnectionError) or error.http_status == 409:
+            raise UpstreamUnavailable(
+                "The payment provider did not answer; the refund stays pending until it confirms. "
+                "Retry with the same Idempotency-Key to finish it: nothing is refunded twice."
+            ) from error
+        # Otherwise Stripe answered: a refusal, or a 5xx it would replay for this key, so asking again
+        # cannot finish the row. Should a 5xx have refunded after all, its webhook reaches staff.
         _refund_discard(refund=refund)
         raise stripe_unavailable(error) from error
     return refund_settle(

@@ -379,3 +379,18 @@ def test_a_lost_refund_older_than_stripes_idempotency_window_is_not_asked_again(
 
     assert (retried.status_code, retried.json()["status"]) == (201, "pending")
     assert len(fake_stripe.posts("/v1/refunds")) == 1
+
+
+def test_a_refund_stripe_is_still_working_on_under_its_key_stays_pending_for_the_retry(
+    fake_stripe, customer, customer_client, staff_client
+):
+    order = OrderFactory(user=customer, total=Decimal("40.00"))
+    _paid_by_card(fake_stripe, customer_client, order)
+    fake_stripe.fail_with(409)
+
+    busy = _refund_keyed(staff_client, order, "10.00")
+    fake_stripe.fail_with(None)
+    retried = _refund_keyed(staff_client, order, "10.00")
+
+    assert (busy.status_code, retried.status_code) == (502, 201)
+    _refunded_once_at_stripe(fake_stripe, order, Decimal("10.00"))
