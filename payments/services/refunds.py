@@ -10,9 +10,11 @@ payment's refund succeeds when recorded.
 When Stripe's answer is lost (a timeout, a cut connection, or this process dying while it waited),
 Stripe may have refunded: the row stays pending. A retry of the same request (`request_key`) asks
 Stripe again for that row with the same idempotency key, so Stripe returns the refund it made
-rather than making a second; without a retry, Stripe's webhook finds the row by its metadata.
+rather than making a second; without a retry, Stripe's webhook finds the row by its metadata, and
+a periodic task asks Stripe again (`refunds_unconfirmed_resume`).
 """
 
+import logging
 from datetime import timedelta
 from decimal import Decimal
 
@@ -33,8 +35,12 @@ from shop.errors import InvalidInput, NotConfigured, NotFound, UpstreamUnavailab
 from shop.webhooks.models import WebhookEventType
 from shop.webhooks.services import webhook_event_record
 
+logger = logging.getLogger(__name__)
+
 ZERO = Decimal("0.00")
 STRIPE_IDEMPOTENCY_WINDOW = timedelta(hours=24)
+# Far longer than a request waits for Stripe: a refund unconfirmed after this lost its answer.
+REFUND_UNCONFIRMED_AFTER = timedelta(minutes=10)
 
 
 def stripe_refund_status(status: str) -> str:
@@ -75,6 +81,36 @@ def refund_create(
         or refund.created_at < timezone.now() - STRIPE_IDEMPOTENCY_WINDOW
     ):
         return refund
+    return _refund_at_stripe(refund=refund)
+
+
+def refunds_unconfirmed_resume() -> int:
+    """Ask Stripe again about card refunds still pending without its id REFUND_UNCONFIRMED_AFTER after they
+    were reserved (their answer was lost and nobody retried), each with its own idempotency key: Stripe
+    returns the refund it made, or makes the one staff asked for, and the row settles. Returns how many
+    Stripe answered; the others wait for the next run (or are removed, when Stripe refuses them).
+    """
+    now = timezone.now()
+    unconfirmed = Refund.objects.select_related("order", "payment").filter(
+        status=RefundStatus.PENDING,
+        stripe_refund_id__isnull=True,
+        payment__stripe_payment_intent__isnull=False,
+        created_at__lt=now - REFUND_UNCONFIRMED_AFTER,
+        created_at__gte=now - STRIPE_IDEMPOTENCY_WINDOW,
+    )
+    answered = 0
+    for refund in unconfirmed:
+        try:
+            _refund_at_stripe(refund=refund)
+        except UpstreamUnavailable:
+            logger.warning("Stripe did not settle refund %s on resuming it.", refund.pk, exc_info=True)
+            continue
+        answered += 1
+    return answered
+
+
+def _refund_at_stripe(*, refund: Refund) -> Refund:
+    """Ask Stripe for the reserved card `refund` and settle it from the answer (see refund_create's raises)."""
     try:
         stripe_refund = stripe_client().v1.refunds.create(
             # The same for every attempt at this row: Stripe replays an idempotent request only when

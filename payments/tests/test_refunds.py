@@ -10,6 +10,7 @@ from orders.models import OrderEvent, OrderStatus
 from orders.tests.factories import OrderFactory, OrderItemFactory
 from payments.models import IdempotencyKey, Payment, Refund, StripeEvent
 from payments.services.idempotency import IDEMPOTENCY_LOCK_TIMEOUT, request_fingerprint
+from payments.tasks import resume_unconfirmed_refunds
 from payments.tests.factories import IdempotencyKeyFactory
 from payments.tests.stripe_helpers import deliver, pay
 from shop.webhooks.models import WebhookEvent
@@ -393,4 +394,20 @@ def test_a_refund_stripe_is_still_working_on_under_its_key_stays_pending_for_the
     retried = _refund_keyed(staff_client, order, "10.00")
 
     assert (busy.status_code, retried.status_code) == (502, 201)
+    _refunded_once_at_stripe(fake_stripe, order, Decimal("10.00"))
+
+
+def test_a_refund_whose_answer_was_lost_is_finished_by_the_periodic_resume(
+    fake_stripe, customer, customer_client, staff_client
+):
+    order = _paid_by_card_before_stripe_loses_an_answer(fake_stripe, customer, customer_client)
+    assert _refund(staff_client, order, "10.00").status_code == 502
+
+    # A refund younger than REFUND_UNCONFIRMED_AFTER may still have its request waiting on Stripe.
+    too_young = resume_unconfirmed_refunds()
+    Refund.objects.update(created_at=timezone.now() - timedelta(minutes=11))
+    resumed = resume_unconfirmed_refunds()
+
+    assert (too_young, resumed) == (0, 1)
+    assert Refund.objects.get().status == "succeeded"
     _refunded_once_at_stripe(fake_stripe, order, Decimal("10.00"))
