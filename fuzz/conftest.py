@@ -14,7 +14,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from assistant.tests.conftest import FakeChatServer
 from fuzz.identities import ROLES, THROWAWAY
 from shop.tests.fake_stripe import SECRET_KEY as STRIPE_SECRET_KEY
 from shop.tests.fake_stripe import WEBHOOK_SECRET as STRIPE_WEBHOOK_SECRET
-from shop.tests.fake_stripe import fake_stripe_serving
+from shop.tests.fake_stripe import FakeStripe, fake_stripe_serving
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -118,15 +117,14 @@ def _login(url: str, email: str, password: str) -> str:
 
 @pytest.fixture(scope="session")
 def fuzz_server(tmp_path_factory) -> Iterator[FuzzServer]:
-    with ExitStack() as stack:
-        yield from _fuzz_server(tmp_path_factory, stack)
+    with fake_stripe_serving() as stripe:
+        yield from _fuzz_server(tmp_path_factory, stripe)
 
 
-def _fuzz_server(tmp_path_factory, stack: ExitStack) -> Iterator[FuzzServer]:
+def _fuzz_server(tmp_path_factory, stripe: FakeStripe) -> Iterator[FuzzServer]:
     workdir = tmp_path_factory.mktemp("fuzz", numbered=False)
     openai = FakeChatServer()
     openai.start()
-    stripe = stack.enter_context(fake_stripe_serving())
     env = _server_env(workdir, openai.base_url, stripe.api_base)
     passwords = {role: secrets.token_urlsafe(16) for role in ROLES}
     _manage("migrate", "--noinput", env=env)

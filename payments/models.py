@@ -153,6 +153,10 @@ class Refund(models.Model):
     reason = models.CharField(max_length=300, blank=True)
     status = models.CharField(max_length=20, choices=RefundStatus.choices, default=RefundStatus.PENDING)
     stripe_refund_id = models.CharField(max_length=255, null=True, blank=True, unique=True, editable=False)
+    # The request that asked for it (a digest of the caller's Idempotency-Key and body): a retry of
+    # that request, even after the process died waiting for Stripe, finishes this refund rather than
+    # reserving a second one. Unique, so two retries cannot both reserve.
+    request_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -57,9 +57,14 @@ def stripe_errors():
     try:
         yield
     except stripe.StripeError as error:
-        raise UpstreamUnavailable(
-            f"The payment provider failed ({type(error).__name__}); nothing was recorded, try again."
-        ) from error
+        raise stripe_unavailable(error) from error
+
+
+def stripe_unavailable(error: stripe.StripeError) -> UpstreamUnavailable:
+    """The 502 for a call Stripe refused or failed (it did nothing, so nothing of ours was kept)."""
+    return UpstreamUnavailable(
+        f"The payment provider failed ({type(error).__name__}); nothing was recorded, try again."
+    )
 
 
 def webhook_event_verify(*, payload: bytes, signature: str | None) -> stripe.Event:

@@ -35,7 +35,12 @@ from payments.serializers import (
     SalesQuerySerializer,
 )
 from payments.services.card import order_pay
-from payments.services.idempotency import IdempotentResponse, idempotent_execute, request_fingerprint
+from payments.services.idempotency import (
+    IdempotentResponse,
+    idempotent_execute,
+    request_fingerprint,
+    request_key_digest,
+)
 from payments.services.payments import payment_create
 from payments.services.refunds import refund_create
 from payments.services.stripe_webhooks import stripe_event_process
@@ -203,7 +208,10 @@ class OrderRefundListView(generics.ListAPIView):
         responses={
             201: RefundOutputSerializer,
             501: _error_response(description="A card payment's refund without STRIPE_SECRET_KEY"),
-            502: _error_response(description="Stripe failed or timed out; nothing was written"),
+            502: _error_response(
+                description="Stripe refused or failed (nothing was written), or did not answer (the refund stays "
+                "pending; a retry with the same key finishes it)"
+            ),
         },
     )
     def post(self, request, order_id):
@@ -211,14 +219,22 @@ class OrderRefundListView(generics.ListAPIView):
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
 
+        key = _idempotency_key(request)
+        request_hash = request_fingerprint(method="POST", path=request.path, payload=data)
+
         def refund() -> tuple[int, dict]:
-            created = refund_create(actor=request.user, order_id=int(order_id), **data)
+            created = refund_create(
+                actor=request.user,
+                order_id=int(order_id),
+                request_key=request_key_digest(user=request.user, key=key, request_hash=request_hash),
+                **data,
+            )
             return status.HTTP_201_CREATED, dict(RefundOutputSerializer(created).data)
 
         result = idempotent_execute(
             user=request.user,
-            key=_idempotency_key(request),
-            request_hash=request_fingerprint(method="POST", path=request.path, payload=data),
+            key=key,
+            request_hash=request_hash,
             handler=refund,
             # A card refund calls Stripe, never inside a transaction; the service keeps its own.
             atomic=False,

@@ -201,6 +201,10 @@ CELERY_BEAT_SCHEDULE = {
     "expire-orders": {"task": "orders.tasks.expire_orders", "schedule": timedelta(minutes=1)},
     "flush-expired-tokens": {"task": "accounts.tasks.flush_expired_tokens", "schedule": timedelta(days=1)},
     "purge-idempotency-keys": {"task": "payments.tasks.purge_idempotency_keys", "schedule": timedelta(days=1)},
+    "resume-unconfirmed-refunds": {
+        "task": "payments.tasks.resume_unconfirmed_refunds",
+        "schedule": timedelta(minutes=5),
+    },
     # Webhook retries, and any delivery whose first task was lost (shop/webhooks/delivery.py).
     "webhook-deliveries-retry": {
         "task": "shop.webhooks.tasks.webhook_deliveries_retry",

@@ -45,7 +45,7 @@ def _product_bars(products: list[dict]) -> list[dict]:
 
 
 def sales_dashboard_context() -> dict:
-    """Revenue per day over the last 30 days and the 10 best-selling products (three queries)."""
+    """Revenue per day over the last 30 days and the 10 best-selling products (five queries)."""
     today = timezone.localdate()
     days = statistics_sales(interval="day", date_from=today - timedelta(days=DASHBOARD_DAYS - 1), date_to=today)
     products = statistics_product_sales(limit=TOP_PRODUCTS)

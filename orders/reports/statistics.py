@@ -1,14 +1,18 @@
 """Sales statistics, aggregated by the database over the lines of paid-or-later orders.
 
 Revenue is product revenue: the sum of line totals (net of offers) less what was refunded on
-those orders (profit and sales over time; per-product figures count units sold), cost the sum
-of the `unit_cost` snapshots times quantities. Coupon discounts, shipping charged and tax are
-reported apart from it, summed over the orders' snapshots. Each function runs a fixed number of queries; Python only
-shapes the aggregated rows (percentages, missing periods), never loops over orders.
+those orders; per-product and per-category figures take each order's refund off its lines in
+proportion to their line totals (so they add up to the overall revenue) and count units sold.
+Cost is the sum of the `unit_cost` snapshots times quantities. Coupon discounts, shipping charged
+and tax are reported apart from it, summed over the orders' snapshots. Each function runs a fixed
+number of queries; Python only shapes the aggregated rows (percentages, missing periods, refund
+shares), and loops over no lines but those of refunded orders.
 """
 
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import groupby
+from operator import itemgetter
 
 from django.conf import settings
 from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, Max, QuerySet, Sum, Value, When
@@ -124,48 +128,101 @@ def _product_rows(items: QuerySet[OrderItem], *group_by: str) -> QuerySet:
     )
 
 
-def _product_entry(row: dict) -> dict:
-    return {
-        "product_id": row["product_id"],
-        "name": row["name"],
-        "units": row["units"],
-        "revenue": _cents(row["revenue"]),
-    }
+def refund_apportion(refunded: Decimal, line_totals: list[Decimal]) -> list[Decimal]:
+    """An order's refund split over its lines in proportion to their totals, half-up to the cent;
+    the last line takes the remainder, so the shares add up to the refund exactly."""
+    total = sum(line_totals, ZERO)
+    shares = [
+        (refunded * line_total / total).quantize(CENT, rounding=ROUND_HALF_UP) if total > 0 else ZERO
+        for line_total in line_totals[:-1]
+    ]
+    return [*shares, refunded - sum(shares, ZERO)]
+
+
+def _refunds_by_product(items: QuerySet[OrderItem]) -> dict[tuple, Decimal]:
+    """The refunds of the orders of `items` apportioned over their lines, summed per product (keyed as
+    `_product_rows` groups: product_id, and the snapshot name of a deleted product). One query, over
+    the lines of refunded orders only."""
+    lines = (
+        items.filter(order__amount_refunded__gt=0)
+        .values("order_id", "product_id", "product_name", "line_total", "order__amount_refunded")
+        .order_by("order_id", "pk")
+    )
+    refunds: dict[tuple, Decimal] = {}
+    for _, order_lines in groupby(lines, key=itemgetter("order_id")):
+        order_lines = list(order_lines)
+        shares = refund_apportion(
+            order_lines[0]["order__amount_refunded"], [line["line_total"] for line in order_lines]
+        )
+        for line, share in zip(order_lines, shares, strict=True):
+            key = (line["product_id"], "" if line["product_id"] is not None else line["product_name"])
+            refunds[key] = refunds.get(key, ZERO) + share
+    return refunds
+
+
+def _product_entries(rows, refunds: dict[tuple, Decimal]) -> list[dict]:
+    """Products of `rows` with their revenue net of `refunds`, best sellers first again."""
+    entries = [
+        (
+            row,
+            {
+                "product_id": row["product_id"],
+                "name": row["name"],
+                "units": row["units"],
+                "revenue": _cents(row["revenue"] - refunds.get((row["product_id"], row["deleted"]), ZERO)),
+            },
+        )
+        for row in rows
+    ]
+    # The order of _product_rows, on net revenue (ids of deleted products, NULL, first as SQL puts them).
+    entries.sort(
+        key=lambda pair: (
+            -pair[1]["revenue"],
+            -pair[1]["units"],
+            pair[0]["product_id"] is not None,
+            pair[0]["product_id"] or 0,
+            pair[0]["deleted"],
+        )
+    )
+    return [entry for _, entry in entries]
 
 
 def statistics_product_sales(
     *, date_from: date | None = None, date_to: date | None = None, limit: int | None = None
 ) -> list[dict]:
-    """`[{product_id, name, units, revenue, percentage}]`, best sellers first.
+    """`[{product_id, name, units, revenue, percentage}]`, best sellers first (by revenue net of refunds).
 
     `percentage` is the product's share of revenue; over the full list they sum to
-    exactly 100. With `limit`, only the top products are returned (two queries).
+    exactly 100. With `limit`, only the top products are returned (three queries).
     """
     items = sold_items(date_from=date_from, date_to=date_to)
+    refunds = _refunds_by_product(items)
     if limit is None:
-        products = [_product_entry(row) for row in _product_rows(items)]
+        products = _product_entries(_product_rows(items), refunds)
         for product, share in zip(products, _percentages([p["revenue"] for p in products]), strict=True):
             product["percentage"] = share
         return products
 
-    total = items.aggregate(revenue=_money_sum("line_total"))["revenue"]
-    products = [_product_entry(row) for row in _product_rows(items)[:limit]]
+    total = items.aggregate(revenue=_money_sum("line_total"))["revenue"] - sum(refunds.values(), ZERO)
+    # Refunds only lower revenue: the top `limit` net are among the top `limit` gross plus the
+    # products refunds touched.
+    products = _product_entries(_product_rows(items)[: limit + len(refunds)], refunds)[:limit]
     for product in products:
         product["percentage"] = _share(product["revenue"], total)
     return products
 
 
 def statistics_category_sales(*, date_from: date | None = None, date_to: date | None = None) -> list[dict]:
-    """`[{category_id, category, units, revenue, percentage, products: [...]}]` in one query.
+    """`[{category_id, category, units, revenue, percentage, products: [...]}]` in two queries.
 
     A product in several categories counts in each of them; `percentage` is the
     category's share of all revenue (summing to 100 unless products sit in several
     categories), and each product's `percentage` its share of the category. Products with
     no category, or deleted since, are under "Uncategorised".
     """
-    rows = _product_rows(
-        sold_items(date_from=date_from, date_to=date_to), "product__categories__id", "product__categories__name"
-    )
+    items = sold_items(date_from=date_from, date_to=date_to)
+    refunds = _refunds_by_product(items)
+    rows = _product_rows(items, "product__categories__id", "product__categories__name")
     by_category: dict[int | None, list[dict]] = {}
     names: dict[int | None, str] = {}
     revenue_by_product: dict[tuple, Decimal] = {}
@@ -173,12 +230,13 @@ def statistics_category_sales(*, date_from: date | None = None, date_to: date | 
         category_id = row["product__categories__id"]
         by_category.setdefault(category_id, []).append(row)
         names[category_id] = row["product__categories__name"] or UNCATEGORISED
-        revenue_by_product[(row["product_id"], row["deleted"])] = row["revenue"]
+        key = (row["product_id"], row["deleted"])
+        revenue_by_product[key] = row["revenue"] - refunds.get(key, ZERO)
     total = sum(revenue_by_product.values(), ZERO)
 
     categories = []
     for category_id, category_rows in by_category.items():
-        products = [_product_entry(row) for row in category_rows]
+        products = _product_entries(category_rows, refunds)
         revenue = sum((p["revenue"] for p in products), ZERO)
         for product, share in zip(products, _percentages([p["revenue"] for p in products]), strict=True):
             product["percentage"] = share

@@ -4,11 +4,10 @@ SQLite serialises writers on one database lock, so it cannot show a lost update 
 deadlock; these tests run only against MySQL/MariaDB.
 """
 
-import threading
 from collections import Counter
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from accounts.tests.factories import UserFactory
 from catalog.errors import OutOfStock, StockChanged
@@ -17,6 +16,7 @@ from catalog.services.variants import variant_create
 from catalog.tests.factories import ProductFactory
 from conftest import SHIPPING, client_for
 from orders.models import Cart, Order, OrderItem
+from shop.tests.races import race
 
 pytestmark = [
     pytest.mark.mysql_only,
@@ -29,29 +29,6 @@ pytestmark = [
 def _no_order_cap(throttle_rates):
     # A few accounts race many orders here; the per-user order cap has its own tests (shop/tests).
     throttle_rates(orders="100000/min")
-
-
-def _race(jobs) -> list:
-    """Run each job in its own thread, all released at once; return their results in order."""
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-
-    def run(index, job):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = job()
-        except Exception as error:  # the test reports it; a thread must not die silently
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(index, job)) for index, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a buyer never finished"
-    return results
 
 
 def _order_job(client, lines):
@@ -68,7 +45,7 @@ def test_forty_buyers_for_ten_units_sell_exactly_ten():
     product = ProductFactory(quantity=10)
     clients = [client_for(UserFactory()) for _ in range(40)]
 
-    results = _race([_order_job(client, [(product.pk, 1)]) for client in clients])
+    results = race([_order_job(client, [(product.pk, 1)]) for client in clients])
 
     statuses = Counter(result[0] if isinstance(result, tuple) else repr(result) for result in results)
     assert statuses == {201: 10, 409: 30}
@@ -87,7 +64,7 @@ def test_orders_naming_products_in_opposite_order_neither_deadlock_nor_oversell(
 
     statuses: Counter = Counter()
     for _ in range(12):
-        results = _race([_order_job(clients[0], forward), _order_job(clients[1], backward)])
+        results = race([_order_job(clients[0], forward), _order_job(clients[1], backward)])
         statuses.update(result[0] if isinstance(result, tuple) else repr(result) for result in results)
 
     # 24 attempts for 15 sets: a deadlock would surface as a 500 (or an exception here).
@@ -110,7 +87,7 @@ def test_cancel_and_order_racing_keep_stock_exact():
 
     jobs = [cancel(client, body["order_id"]) for client, (_, body) in zip(buyers, placed, strict=True)]
     jobs += [_order_job(client, [(product.pk, 1)]) for client in newcomers]
-    results = _race(jobs)
+    results = race(jobs)
 
     assert results[:6] == [200] * 6
     new_orders = sum(1 for status, _ in results[6:] if status == 201)
@@ -123,7 +100,7 @@ def test_first_cart_requests_racing_create_one_cart():
     user = UserFactory()
     clients = [client_for(user) for _ in range(8)]
 
-    results = _race([lambda client=client: client.get("/api/cart").json()["id"] for client in clients])
+    results = race([lambda client=client: client.get("/api/cart").json()["id"] for client in clients])
 
     assert len(set(results)) == 1, results
     assert Cart.objects.filter(user=user).count() == 1
@@ -139,7 +116,7 @@ def test_double_clicked_checkout_places_one_order():
         response = client_for(user).post("/api/cart/checkout", {"shipping": SHIPPING}, format="json")
         return response.status_code, response.json().get("code")
 
-    results = _race([checkout, checkout, checkout])
+    results = race([checkout, checkout, checkout])
 
     assert sorted(results, key=str) == sorted([(201, None), (400, "cart_empty"), (400, "cart_empty")], key=str)
     product.refresh_from_db()
@@ -170,7 +147,7 @@ def test_thirty_buyers_for_ten_units_of_one_variant_sell_exactly_ten_and_leave_i
     product, (medium, large) = _sized_product(("M", 10), ("L", 7))
     clients = [client_for(UserFactory()) for _ in range(30)]
 
-    results = _race([_variant_order_job(client, [(medium.pk, 1)]) for client in clients])
+    results = race([_variant_order_job(client, [(medium.pk, 1)]) for client in clients])
 
     statuses = Counter(result[0] if isinstance(result, tuple) else repr(result) for result in results)
     assert statuses == {201: 10, 409: 20}
@@ -192,7 +169,7 @@ def test_baskets_holding_two_variants_in_opposite_order_neither_deadlock_nor_ove
     statuses: Counter = Counter()
     for _ in range(6):
         jobs = [_variant_order_job(client, forward if n % 2 else backward) for n, client in enumerate(clients)]
-        statuses.update(result[0] if isinstance(result, tuple) else repr(result) for result in _race(jobs))
+        statuses.update(result[0] if isinstance(result, tuple) else repr(result) for result in race(jobs))
 
     # 24 attempts for 15 pairs: a deadlock would surface as a 500 (or an exception here).
     assert statuses == {201: 15, 409: 9}
@@ -221,9 +198,7 @@ def test_staff_counts_and_removals_racing_buyers_keep_variant_and_product_stock_
         except StockChanged:
             return "stale"
 
-    results = _race(
-        [_variant_order_job(client, [(medium.pk, 1)]) for client in buyers] + [removal] * 10 + [stale_count]
-    )
+    results = race([_variant_order_job(client, [(medium.pk, 1)]) for client in buyers] + [removal] * 10 + [stale_count])
 
     sold = sum(1 for result in results[:10] if result[0] == 201)
     removed = results[10:20].count("removed")

@@ -53,7 +53,7 @@ def test_bad_dates_answer_400(staff_client, url, query, field):
 
 def test_product_sales_body(sales, staff_client, django_assert_num_queries):
     # the user, then the statistics
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         response = staff_client.get("/api/statistics/product-sales")
 
     assert response.status_code == 200
@@ -69,7 +69,7 @@ def test_product_sales_body(sales, staff_client, django_assert_num_queries):
 
 
 def test_category_sales_body(sales, staff_client, django_assert_num_queries):
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         response = staff_client.get("/api/statistics/category-sales?to=2026-01-31")
 
     assert response.status_code == 200

@@ -7,6 +7,7 @@ from catalog.tests.factories import CategoryFactory, ProductFactory
 from orders.models import OrderStatus
 from orders.reports.statistics import (
     _percentages,
+    refund_apportion,
     statistics_category_sales,
     statistics_product_sales,
     statistics_profit,
@@ -54,7 +55,7 @@ def test_profit_of_nothing_is_zero(db):
 def test_product_sales_rank_products_with_revenue_shares(sales, django_assert_num_queries):
     products = sales["products"]
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         rows = statistics_product_sales()
 
     assert rows == [
@@ -82,7 +83,7 @@ def test_product_sales_name_a_renamed_product_once_by_its_current_name(sales):
 
 
 def test_product_sales_top_n_keeps_shares_of_the_whole(sales, django_assert_num_queries):
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         rows = statistics_product_sales(limit=2)
 
     assert [(row["name"], row["percentage"]) for row in rows] == [("Alpha", D("41.38")), ("Bravo", D("31.03"))]
@@ -118,7 +119,7 @@ def test_percentages_of_no_revenue_are_zero():
 def test_category_sales_group_products_under_each_of_their_categories(sales, django_assert_num_queries):
     products, categories = sales["products"], sales["categories"]
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         rows = statistics_category_sales()
 
     assert rows == [
@@ -243,3 +244,73 @@ def test_category_shares_sum_to_exactly_100_when_no_product_is_in_two_categories
     shares = [row["percentage"] for row in statistics_category_sales()]
 
     assert sorted(shares) == [D("33.33"), D("33.33"), D("33.34")]
+
+
+@pytest.fixture
+def refunded_sales(db):
+    """Three products in two categories; two of three paid orders partly or wholly refunded.
+
+    order 1: P1 10.00, P2 10.00, P3 10.00, refunded 1.00 → 0.33, 0.33 and (remainder) 0.34
+    order 2: P1 5.00, nothing refunded
+    order 3: P2 25.00, P3 15.00, refunded 40.00 → 25.00 and 15.00
+    net: P1 9.67 + 5.00 = 14.67, P2 9.67 + 0.00 = 9.67, P3 9.66 + 0.00 = 9.66; all 34.00 = 75.00 - 41.00
+    """
+    x, y = CategoryFactory(name="Xylophones"), CategoryFactory(name="Yoyos")
+    p1 = ProductFactory(name="P1", categories=[x])
+    p2 = ProductFactory(name="P2", categories=[x])
+    p3 = ProductFactory(name="P3", categories=[y])
+    for lines, paid, refunded in (
+        ([(p1, "10.00"), (p2, "10.00"), (p3, "10.00")], "30.00", "1.00"),
+        ([(p1, "5.00")], "5.00", "0.00"),
+        ([(p2, "25.00"), (p3, "15.00")], "40.00", "40.00"),
+    ):
+        order = OrderFactory(
+            status=OrderStatus.PAID, subtotal=D(paid), total=D(paid), amount_paid=D(paid), amount_refunded=D(refunded)
+        )
+        for product, line_total in lines:
+            OrderItemFactory(order=order, product=product, quantity=1, unit_price=D(line_total))
+    return {"p1": p1, "p2": p2, "p3": p3, "x": x, "y": y}
+
+
+def test_product_sales_are_net_of_refunds_apportioned_over_the_order_lines(refunded_sales):
+    products = statistics_product_sales()
+
+    # Refunds reorder them: gross P2 35.00, P3 25.00, P1 15.00.
+    assert [(p["name"], p["units"], p["revenue"], p["percentage"]) for p in products] == [
+        ("P1", 2, D("14.67"), D("43.15")),
+        ("P2", 2, D("9.67"), D("28.44")),
+        ("P3", 2, D("9.66"), D("28.41")),
+    ]
+    assert sum(p["revenue"] for p in products) == statistics_profit()["revenue"] == D("34.00")
+
+
+def test_top_product_sales_rank_by_revenue_net_of_refunds(refunded_sales):
+    [top] = statistics_product_sales(limit=1)
+
+    assert (top["name"], top["revenue"], top["percentage"]) == ("P1", D("14.67"), D("43.15"))
+
+
+def test_category_sales_are_net_of_refunds(refunded_sales):
+    categories = statistics_category_sales()
+
+    assert [(c["category"], c["revenue"], c["percentage"]) for c in categories] == [
+        ("Xylophones", D("24.34"), D("71.59")),
+        ("Yoyos", D("9.66"), D("28.41")),
+    ]
+    assert [(p["name"], p["revenue"], p["percentage"]) for p in categories[0]["products"]] == [
+        ("P1", D("14.67"), D("60.27")),
+        ("P2", D("9.67"), D("39.73")),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("refunded", "line_totals", "shares"),
+    [
+        ("1.00", ["10.00", "10.00", "10.00"], ["0.33", "0.33", "0.34"]),
+        ("10.00", ["25.00", "15.00"], ["6.25", "3.75"]),
+        ("0.05", ["1.00", "1.00"], ["0.03", "0.02"]),
+        ("7.00", ["0.00", "0.00"], ["0.00", "7.00"]),
+    ],
+)
+def test_a_refund_is_apportioned_half_up_with_the_remainder_on_the_last_line(refunded, line_totals, shares):
+    assert refund_apportion(D(refunded), [D(total) for total in line_totals]) == [D(share) for share in shares]

@@ -10,7 +10,7 @@ from catalog.tests.factories import ProductFactory
 from conftest import SHIPPING, client_for
 from orders.models import Cart, CartItem, Coupon, CouponCustomerUse, Order, OrderItem
 from orders.tests.factories import CouponFactory
-from orders.tests.test_concurrency import _race
+from shop.tests.races import race
 
 pytestmark = [
     pytest.mark.mysql_only,
@@ -46,7 +46,7 @@ def test_twenty_checkouts_with_a_coupon_limited_to_five_redeem_it_exactly_five_t
         response = client.post("/api/cart/checkout", {"shipping": SHIPPING}, format="json")
         return response.status_code, response.json()
 
-    results = _race([lambda client=client: checkout(client) for client in clients])
+    results = race([lambda client=client: checkout(client) for client in clients])
 
     # then exactly five orders carry the coupon, and the others changed nothing
     assert Counter(_outcome(result) for result in results) == {(201, None): 5, (400, "used_up"): 15}
@@ -77,7 +77,7 @@ def test_one_customer_racing_checkouts_redeems_only_their_own_limit(limit, racin
         )
         return response.status_code, response.json()
 
-    results = _race([lambda product=product: place(product) for product in products])
+    results = race([lambda product=product: place(product) for product in products])
 
     outcomes = Counter(_outcome(result) for result in results)
     assert outcomes == {(201, None): limit, (400, "already_used"): racing - limit}

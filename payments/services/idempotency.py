@@ -43,6 +43,14 @@ def request_fingerprint(*, method: str, path: str, payload: dict) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def request_key_digest(*, user: User, key: str | None, request_hash: str) -> str | None:
+    """A stable name for one request of `user` (its key and body), for services whose work must survive
+    a retry of a request that died halfway (None without a key)."""
+    if key is None:
+        return None
+    return hashlib.sha256(f"{user.pk}\n{key}\n{request_hash}".encode()).hexdigest()
+
+
 def idempotency_key_claim(*, user: User, key: str, request_hash: str) -> tuple[IdempotencyKey, bool]:
     """Claim `key` for `user`; return the row and whether this caller now runs the request.
 

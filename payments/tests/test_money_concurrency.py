@@ -1,12 +1,11 @@
 """Money under real concurrency on MariaDB/MySQL: real threads, real connections, real row locks."""
 
-import threading
 from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
@@ -16,6 +15,7 @@ from orders.models import Order, OrderStatus
 from orders.services.expiry import orders_expire
 from payments.models import CardPaymentIntent, Payment, Refund
 from payments.tests.stripe_helpers import deliver, pay
+from shop.tests.races import race
 from shop.webhooks.models import WebhookEvent
 
 pytestmark = [
@@ -23,28 +23,6 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "mysql", reason="needs MySQL/MariaDB row locks"),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def _race(jobs) -> list:
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-
-    def run(index, job):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = job()
-        except Exception as error:  # reported by the test; a thread must not die silently
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(index, job)) for index, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 def _placed_order(owner, quantity=3):
@@ -63,7 +41,7 @@ def test_ten_simultaneous_deliveries_of_one_success_record_one_payment(fake_stri
     order, _ = _placed_order(owner)
     event = fake_stripe.succeed(pay(client_for(owner), order)["payment_intent_id"])
 
-    results = _race([lambda: deliver(fake_stripe, event).status_code for _ in range(10)])
+    results = race([lambda: deliver(fake_stripe, event).status_code for _ in range(10)])
 
     assert results == [200] * 10
     assert Payment.objects.count() == 1
@@ -76,7 +54,7 @@ def test_simultaneous_pay_clicks_make_one_intent(fake_stripe):
     owner = UserFactory()
     order, _ = _placed_order(owner)
 
-    results = _race([lambda: client_for(owner).post(f"/api/orders/{order.pk}/pay").json() for _ in range(5)])
+    results = race([lambda: client_for(owner).post(f"/api/orders/{order.pk}/pay").json() for _ in range(5)])
 
     assert len({result["payment_intent_id"] for result in results}) == 1, results
     assert len(fake_stripe.intents) == 1
@@ -96,7 +74,7 @@ def test_two_concurrent_refunds_exceeding_the_payment_let_one_through():
             client_for(user).post(f"/api/orders/{order.pk}/refunds", {"amount": "30.00"}, format="json").status_code
         )
 
-    results = _race([refund(first_staff), refund(second_staff)])
+    results = race([refund(first_staff), refund(second_staff)])
 
     assert sorted(results) == [201, 400]
     order.refresh_from_db()
@@ -114,7 +92,7 @@ def test_expiry_racing_a_payment_ends_in_exactly_one_outcome_with_consistent_sto
     event = fake_stripe.succeed(pay(client_for(owner), order)["payment_intent_id"])
     Order.objects.filter(pk=order.pk).update(created_at=timezone.now() - timedelta(minutes=61))
 
-    results = _race([lambda: deliver(fake_stripe, event).status_code, orders_expire])
+    results = race([lambda: deliver(fake_stripe, event).status_code, orders_expire])
 
     order.refresh_from_db()
     product.refresh_from_db()

@@ -1,12 +1,17 @@
 """Refunds of manual and card payments, and cancelling paid orders."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from orders.models import OrderEvent, OrderStatus
 from orders.tests.factories import OrderFactory, OrderItemFactory
-from payments.models import Payment, Refund, StripeEvent
+from payments.models import IdempotencyKey, Payment, Refund, StripeEvent
+from payments.services.idempotency import IDEMPOTENCY_LOCK_TIMEOUT, request_fingerprint
+from payments.tasks import resume_unconfirmed_refunds
+from payments.tests.factories import IdempotencyKeyFactory
 from payments.tests.stripe_helpers import deliver, pay
 from shop.webhooks.models import WebhookEvent
 
@@ -272,3 +277,137 @@ def test_a_refund_made_outside_the_shop_is_kept_for_staff(fake_stripe):
 
     assert response.status_code == 200
     assert StripeEvent.objects.get().needs_attention
+
+
+def _refund_keyed(client, order, amount, key="r-1"):
+    return client.post(
+        f"/api/orders/{order.pk}/refunds",
+        {"amount": amount, "reason": "damaged"},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY=key,
+    )
+
+
+def _paid_by_card_before_stripe_loses_an_answer(fake_stripe, customer, customer_client):
+    """An order paid 40.00 by card; Stripe will carry out the next request and lose its answer."""
+    order = OrderFactory(user=customer, total=Decimal("40.00"))
+    _paid_by_card(fake_stripe, customer_client, order)
+    fake_stripe.drop_answers = 1
+    return order
+
+
+def _refunded_once_at_stripe(fake_stripe, order, amount: Decimal) -> Refund:
+    """One refund at Stripe and one here, for `amount`, every request to Stripe carrying the row's key."""
+    [stripe_refund] = fake_stripe.refunds.values()
+    refund = Refund.objects.get()
+    assert (refund.amount, refund.stripe_refund_id) == (amount, stripe_refund["id"])
+    assert stripe_refund["amount"] == int(amount * 100)
+    assert {request.idempotency_key for request in fake_stripe.posts("/v1/refunds")} == {f"refund-{refund.pk}"}
+    order.refresh_from_db()
+    assert order.amount_refunded == amount
+    assert WebhookEvent.objects.filter(type="order.refunded").count() == 1
+    return refund
+
+
+def test_a_retry_after_stripe_refunded_but_its_answer_was_lost_refunds_once(
+    fake_stripe, customer, customer_client, staff_client
+):
+    # given: Stripe will refund, then the connection drops before its answer reaches the shop
+    order = _paid_by_card_before_stripe_loses_an_answer(fake_stripe, customer, customer_client)
+
+    # when
+    lost = _refund_keyed(staff_client, order, "10.00")
+    retried = _refund_keyed(staff_client, order, "10.00")
+
+    # then: the refund stayed pending (holding its amount), and the retry finished it
+    assert (lost.status_code, lost.json()["code"]) == (502, "upstream_error")
+    assert retried.status_code == 201
+    assert retried.json()["status"] == "succeeded"
+    assert len(fake_stripe.posts("/v1/refunds")) == 2
+    refund = _refunded_once_at_stripe(fake_stripe, order, Decimal("10.00"))
+    assert retried.json()["id"] == refund.pk
+    assert OrderEvent.objects.filter(order=order, type="refund", data__status="pending").count() == 1
+
+
+def test_a_retry_after_the_process_died_waiting_for_stripe_refunds_once(
+    fake_stripe, customer, customer_client, staff, staff_client
+):
+    # given: Stripe refunded, its answer never arrived, and the process holding the key died with it
+    order = _paid_by_card_before_stripe_loses_an_answer(fake_stripe, customer, customer_client)
+    assert _refund_keyed(staff_client, order, "10.00").status_code == 502
+    request_hash = request_fingerprint(
+        method="POST",
+        path=f"/api/orders/{order.pk}/refunds",
+        payload={"amount": Decimal("10.00"), "reason": "damaged"},
+    )
+    stale = timezone.now() - IDEMPOTENCY_LOCK_TIMEOUT - timedelta(seconds=1)
+    IdempotencyKeyFactory(user=staff, key="r-1", request_hash=request_hash, locked_at=stale)
+
+    # when: the client retries once the claim is stale
+    retried = _refund_keyed(staff_client, order, "10.00")
+
+    # then
+    assert (retried.status_code, retried.json()["status"]) == (201, "succeeded")
+    assert IdempotencyKey.objects.get().response_status == 201
+    _refunded_once_at_stripe(fake_stripe, order, Decimal("10.00"))
+
+
+def test_a_refund_whose_answer_was_lost_is_settled_by_its_webhook_without_a_retry(
+    fake_stripe, customer, customer_client, staff_client
+):
+    order = _paid_by_card_before_stripe_loses_an_answer(fake_stripe, customer, customer_client)
+    lost = _refund(staff_client, order, "10.00")
+    pending = Refund.objects.get()
+    [stripe_refund] = fake_stripe.refunds.values()
+
+    settled = deliver(fake_stripe, fake_stripe.event("refund.updated", stripe_refund))
+
+    assert (lost.status_code, pending.status) == (502, "pending")
+    assert settled.status_code == 200
+    assert not StripeEvent.objects.get(type="refund.updated").needs_attention
+    assert Refund.objects.get().status == "succeeded"
+    _refunded_once_at_stripe(fake_stripe, order, Decimal("10.00"))
+
+
+def test_a_lost_refund_older_than_stripes_idempotency_window_is_not_asked_again(
+    fake_stripe, customer, customer_client, staff_client
+):
+    order = _paid_by_card_before_stripe_loses_an_answer(fake_stripe, customer, customer_client)
+    _refund_keyed(staff_client, order, "10.00")
+    Refund.objects.update(created_at=timezone.now() - timedelta(hours=25))
+
+    retried = _refund_keyed(staff_client, order, "10.00")
+
+    assert (retried.status_code, retried.json()["status"]) == (201, "pending")
+    assert len(fake_stripe.posts("/v1/refunds")) == 1
+
+
+def test_a_refund_stripe_is_still_working_on_under_its_key_stays_pending_for_the_retry(
+    fake_stripe, customer, customer_client, staff_client
+):
+    order = OrderFactory(user=customer, total=Decimal("40.00"))
+    _paid_by_card(fake_stripe, customer_client, order)
+    fake_stripe.fail_with(409)
+
+    busy = _refund_keyed(staff_client, order, "10.00")
+    fake_stripe.fail_with(None)
+    retried = _refund_keyed(staff_client, order, "10.00")
+
+    assert (busy.status_code, retried.status_code) == (502, 201)
+    _refunded_once_at_stripe(fake_stripe, order, Decimal("10.00"))
+
+
+def test_a_refund_whose_answer_was_lost_is_finished_by_the_periodic_resume(
+    fake_stripe, customer, customer_client, staff_client
+):
+    order = _paid_by_card_before_stripe_loses_an_answer(fake_stripe, customer, customer_client)
+    assert _refund(staff_client, order, "10.00").status_code == 502
+
+    # A refund younger than REFUND_UNCONFIRMED_AFTER may still have its request waiting on Stripe.
+    too_young = resume_unconfirmed_refunds()
+    Refund.objects.update(created_at=timezone.now() - timedelta(minutes=11))
+    resumed = resume_unconfirmed_refunds()
+
+    assert (too_young, resumed) == (0, 1)
+    assert Refund.objects.get().status == "succeeded"
+    _refunded_once_at_stripe(fake_stripe, order, Decimal("10.00"))

@@ -5,8 +5,9 @@ test key and webhook secret, and yields the `FakeStripe`. It serves what the sho
 PaymentIntents create and retrieve, Refunds create; it checks the secret key, and honours
 `Idempotency-Key` as Stripe does (the same key and parameters replay the first answer, other
 parameters → 400 `idempotency_error`). Tests move an intent on (`.succeed()`), read what it
-received (`.requests`), make it fail (`.fail_with()`) or slow (`.delay`), and sign events exactly
-as Stripe does (`.signed_event()`: `t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<payload>")>`).
+received (`.requests`), make it fail (`.fail_with()`), slow (`.delay`) or act without answering
+(`.drop_answers`), and sign events exactly as Stripe does (`.signed_event()`:
+`t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<payload>")>`).
 """
 
 import hashlib
@@ -65,6 +66,9 @@ class FakeStripe:
     delay: float = 0.0
     # The status a new refund gets: card refunds often settle at once, some stay pending.
     refund_status: str = "succeeded"
+    # How many of the next requests it carries out and then closes the connection on unanswered, as
+    # when a timeout or a crash loses Stripe's answer.
+    drop_answers: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -173,6 +177,11 @@ def _handler_for(fake: FakeStripe):
                 status, answer = fake.answer(method, path, params)
                 if method == "POST" and key:
                     fake.replies[key] = (params, status, answer)
+                dropped = fake.drop_answers > 0
+                fake.drop_answers -= dropped
+            if dropped:
+                self.close_connection = True
+                return None
             return self._answer(status, answer)
 
         def _answer(self, status: int, payload: dict, replayed: bool = False):
