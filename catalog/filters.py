@@ -92,6 +92,21 @@ class ProductFilter(filters.FilterSet):
         )
 
 
+_FILTER_NAMES = frozenset(ProductFilter.base_filters) - {"sort"}
+
+
+def product_list_plain_order(params) -> tuple[str, ...] | None:
+    """The order of a product list that no filter narrows (`ProductFilter`'s sort, or its default).
+
+    None when a filter is given or the sort is not one of `PRODUCT_SORTS`: the FilterSet then
+    filters, or answers the 400, as it always did. A plain list skips building its form.
+    """
+    if not _FILTER_NAMES.isdisjoint(params.keys()):
+        return None
+    sort = params.get("sort") or "name_asc"
+    return PRODUCT_SORTS.get(sort)
+
+
 class CategoryFilter(filters.FilterSet):
     q = filters.CharFilter(field_name="name", lookup_expr="icontains", help_text="Part of the name.")
     is_active = filters.BooleanFilter()
