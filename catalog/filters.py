@@ -54,6 +54,14 @@ class ProductFilter(filters.FilterSet):
         model = Product
         fields = ["category", "q", "is_trending", "min_price", "max_price", "in_stock", "color", "size", "sort"]
 
+    def get_form_class(self):
+        # The form's fields depend on the class alone: built once, not on every request (a form
+        # copies its class's fields when it is made).
+        form_class = type(self).__dict__.get("_form_class")
+        if form_class is None:
+            form_class = type(self)._form_class = super().get_form_class()
+        return form_class
+
     def filter_category(self, queryset, name, value):
         # Resolved once: the facets apply this filter to several querysets.
         if getattr(self, "_category", None) is None:
