@@ -106,14 +106,15 @@ class ProductViewSet(MultipartActionsMixin, mixins.ListModelMixin, viewsets.Gene
         products = ProductRows(include_disabled=self._wants_disabled(), order=order)
         response = self.get_paginated_response(self.paginate_queryset(products))
         if request.query_params.get("facets") == "true":
-            everything = self.get_queryset()
-            response.data["facets"] = catalog_memo(
-                f"product-facets {self._filters_key()}",
-                lambda: selectors.product_facets(
-                    category_base=everything, color_base=everything, size_base=everything, price_base=everything
-                ),
-            )
+            response.data["facets"] = catalog_memo(f"product-facets {self._filters_key()}", self._facets_unfiltered)
         return response
+
+    def _facets_unfiltered(self) -> dict:
+        # Each facet's base is the list without that facet's filter: with no filter, the whole list.
+        everything = self.get_queryset()
+        return selectors.product_facets(
+            category_base=everything, color_base=everything, size_base=everything, price_base=everything
+        )
 
     def _list_filtered(self, request):
         filterset = self.filter_backends[0]().get_filterset(request, self.get_queryset(), self)
