@@ -15,7 +15,8 @@ DATABASE_URL (default mysql://root@127.0.0.1:3306/shop_bench); SQLite a file in 
 directory. Results are printed and written to bench/results.json. Environment knobs:
 BENCH_SQLITE_PRODUCTS (10000), BENCH_MARIADB_PRODUCTS (100000; 0 skips a dataset), BENCH_SCALING ("10000,1000000"),
 BENCH_DURATION (seconds per measurement, 5), BENCH_ROUNDS (2), BENCH_CONNECTIONS (8),
-BENCH_THREADS (1), BENCH_WORKERS (gunicorn workers, 2), BENCH_PORT (8765).
+BENCH_THREADS (1), BENCH_WORKERS (gunicorn workers, 2), BENCH_PORT (8765), BENCH_SCENARIOS (names
+separated by commas: only those scenarios; all by default).
 """
 
 # ruff: noqa: S311, S603, S607 -- a local tool: seeded data, not secrets; it runs wrk and gunicorn it names itself.
@@ -501,6 +502,9 @@ def dataset_run(products: int, workdir: Path, *, scaling: bool) -> dict:
         flush=True,
     )
     chosen = scenarios()
+    if os.environ.get("BENCH_SCENARIOS"):
+        wanted = os.environ["BENCH_SCENARIOS"].split(",")
+        chosen = {name: spec for name, spec in chosen.items() if name in wanted}
     if scaling:
         chosen = {name: spec for name, spec in chosen.items() if name in SCALING_SCENARIOS}
     return {

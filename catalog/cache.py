@@ -18,6 +18,7 @@ import logging
 import math
 import time
 import uuid
+import weakref
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import wraps
@@ -56,14 +57,28 @@ def _version_new() -> None:
         logger.warning("The catalog version could not be moved: the cache is unreachable", exc_info=True)
 
 
+# Per connection: its list of on-commit callbacks when a version move was last added to it.
+_bump_lists: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def catalog_changed() -> None:
     """Make every cached catalog answer stale: now, and again when the current transaction commits.
 
     Call it from every catalog write (services, admin, import, stock moves). The second move
     matters: a read between the first one and the commit may have cached the rows from before.
+    A transaction calling it many times (an import) still moves the version once on commit.
     """
     _version_new()
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        # Autocommit: the write is already visible, and the move above came after it.
+        return
+    # Django replaces its list of callbacks on commit, on rollback and on a savepoint's rollback
+    # (which may have dropped ours): while the list is the same, the move added to it is there.
+    if _bump_lists.get(connection) is connection.run_on_commit:
+        return
     transaction.on_commit(_version_new)
+    _bump_lists[connection] = connection.run_on_commit
 
 
 def catalog_version() -> str:

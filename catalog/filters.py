@@ -54,6 +54,14 @@ class ProductFilter(filters.FilterSet):
         model = Product
         fields = ["category", "q", "is_trending", "min_price", "max_price", "in_stock", "color", "size", "sort"]
 
+    def get_form_class(self):
+        # The form's fields depend on the class alone: built once, not on every request (a form
+        # copies its class's fields when it is made).
+        form_class = type(self).__dict__.get("_form_class")
+        if form_class is None:
+            form_class = type(self)._form_class = super().get_form_class()
+        return form_class
+
     def filter_category(self, queryset, name, value):
         # Resolved once: the facets apply this filter to several querysets.
         if getattr(self, "_category", None) is None:
@@ -90,6 +98,21 @@ class ProductFilter(filters.FilterSet):
             size_base=self.qs_without("size"),
             price_base=self.qs_without("min_price", "max_price"),
         )
+
+
+_FILTER_NAMES = frozenset(ProductFilter.base_filters) - {"sort"}
+
+
+def product_list_plain_order(params) -> tuple[str, ...] | None:
+    """The order of a product list that no filter narrows (`ProductFilter`'s sort, or its default).
+
+    None when a filter is given or the sort is not one of `PRODUCT_SORTS`: the FilterSet then
+    filters, or answers the 400, as it always did. A plain list skips building its form.
+    """
+    if not _FILTER_NAMES.isdisjoint(params.keys()):
+        return None
+    sort = params.get("sort") or "name_asc"
+    return PRODUCT_SORTS.get(sort)
 
 
 class CategoryFilter(filters.FilterSet):

@@ -1,20 +1,24 @@
 """Product bodies built from plain rows: the read path of the product list and detail.
 
 `ProductOutputSerializer` stays the reference shape (schema, writes' responses); this
-module renders the same bodies from `values()` rows and three flat queries, skipping model
-instances, prefetch bookkeeping and per-field serializer calls, which were most of a list's
-time. `catalog/tests/test_product_bodies.py` checks on generated catalogs that both give
-identical bodies.
+module renders the same bodies from plain rows and one flat query for their relations,
+skipping model instances, prefetch bookkeeping and per-field serializer calls, which were
+most of a list's time. The unfiltered list and the detail go further: their SQL is written
+here once per shape (`ProductRows`, `product_body`), since compiling the ORM's query cost
+more than running it. `catalog/tests/test_product_bodies.py` checks on generated catalogs
+that every path gives the serializer's bodies.
 """
 
 from collections import defaultdict
 from datetime import UTC
 from decimal import Decimal
+from functools import cache
 
-from django.db import connection
-from django.db.models import QuerySet
+from django.db import connections, router
+from django.db.models import QuerySet, Value
+from django.utils import timezone
 
-from catalog.models import Category, Product, ProductImage, ProductVariant
+from catalog.models import Category, Offer, Product, ProductImage, ProductVariant
 from catalog.pricing import CENT, final_price
 
 _PRODUCT_COLUMNS = (
@@ -42,6 +46,9 @@ _PRODUCT_COLUMNS = (
     "created_at",
     "updated_at",
 )
+# Rows are tuples in this order; the best discount active now comes last.
+_ROW_COLUMNS = tuple(name for name in _PRODUCT_COLUMNS if name != "discount_percentage")
+_C = {name: index for index, name in enumerate((*_ROW_COLUMNS, "discount_percentage"))}
 
 
 def _decimal(value: Decimal | None) -> str | None:
@@ -76,7 +83,7 @@ def _related_sql(count: int) -> str:
     )
 
 
-def _related_rows(product_ids: list[int]) -> tuple[dict, dict, dict]:
+def _related_rows(connection, product_ids: list[int]) -> tuple[dict, dict, dict]:
     """Categories (by name), image URLs (by position) and active variants (by id) of `product_ids`: one query."""
     categories, images, variants = defaultdict(list), defaultdict(list), defaultdict(list)
     with connection.cursor() as cursor:
@@ -96,6 +103,64 @@ def _related_rows(product_ids: list[int]) -> tuple[dict, dict, dict]:
     return categories, images, variants
 
 
+@cache
+def _rows_sql(alias: str, where: str, order: tuple[str, ...]) -> str:
+    """The product rows (`_C`'s columns) matching `where`, in `order` (names, "-" for descending).
+
+    Parameters: `now` twice (the discount's window), then those of `where`, then LIMIT and OFFSET.
+    """
+    quote = connections[alias].ops.quote_name
+    columns = ", ".join(f"p.{quote(Product._meta.get_field(name).column)}" for name in _ROW_COLUMNS)
+    # As catalog.selectors.best_discount_subquery: the highest discount among the offers active now.
+    discount = (
+        f"(SELECT o.discount_percentage FROM {quote(Offer._meta.db_table)} o WHERE o.product_id = p.id "  # noqa: S608
+        "AND o.start_date <= %s AND o.end_date >= %s ORDER BY o.discount_percentage DESC LIMIT 1)"
+    )
+    sort = ", ".join(f"p.{quote(name.lstrip('-'))} {'DESC' if name.startswith('-') else 'ASC'}" for name in order)
+    # Only column names from the model and fixed fragments are interpolated; values go as parameters.
+    return (
+        f"SELECT {columns}, {discount} FROM {quote(Product._meta.db_table)} p WHERE {where} "  # noqa: S608
+        + (f"ORDER BY {sort} " if sort else "")
+        + "LIMIT %s OFFSET %s"
+    )
+
+
+@cache
+def _row_converters(alias: str) -> tuple:
+    """(column index, converters, expression) as the ORM's compiler applies them to the same columns."""
+    connection = connections[alias]
+    expressions = [Product._meta.get_field(name).get_col(Product._meta.db_table) for name in _ROW_COLUMNS]
+    # The discount is a subquery, which the ORM converts as an expression, not as a column.
+    expressions.append(Value(None, output_field=Offer._meta.get_field("discount_percentage")))
+    converters = []
+    for index, expression in enumerate(expressions):
+        functions = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
+        if functions:
+            converters.append((index, tuple(functions), expression))
+    return tuple(converters)
+
+
+def _rows_read(where: str, params: list, order: tuple[str, ...], limit: int, offset: int = 0) -> tuple:
+    """(connection, rows) of the products matching `where`, converted as the ORM would."""
+    alias = router.db_for_read(Product)
+    connection = connections[alias]
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(_rows_sql(alias, where, order), [now, now, *params, limit, offset])
+        rows = cursor.fetchall()
+    converters = _row_converters(alias)
+    converted = []
+    for row in rows:
+        row = list(row)
+        for index, functions, expression in converters:
+            value = row[index]
+            for function in functions:
+                value = function(value, expression, connection)
+            row[index] = value
+        converted.append(row)
+    return connection, converted
+
+
 def _variant_body(row: tuple, product_price: Decimal, discount: Decimal | None) -> dict:
     variant_id, product_id, sku, size, color, price, quantity = row
     return {
@@ -112,49 +177,102 @@ def _variant_body(row: tuple, product_price: Decimal, discount: Decimal | None) 
     }
 
 
-def product_bodies(products: QuerySet[Product], *, staff: bool) -> list[dict]:
-    """The bodies of `products` (a sliced queryset from `catalog.selectors.product_queryset`), in its order.
-
-    Two queries whatever the number of rows: the rows, then their categories, images and active variants.
-    """
-    rows = list(products.prefetch_related(None).values(*_PRODUCT_COLUMNS))
+def _bodies(connection, rows: list, *, staff: bool) -> list[dict]:
+    """The bodies of product `rows` (`_C`'s columns), in their order: one query for their relations."""
     if not rows:
         return []
-    categories, images, variants = _related_rows([row["id"] for row in rows])
+    c = _C
+    categories, images, variants = _related_rows(connection, [row[c["id"]] for row in rows])
     bodies = []
     for row in rows:
-        product_id, price, discount = row["id"], row["price"], row["discount_percentage"]
+        product_id, price, discount = row[c["id"]], row[c["price"]], row[c["discount_percentage"]]
         body = {
             "id": product_id,
-            "name": row["name"],
-            "slug": row["slug"],
-            "sku": row["sku"],
-            "description": row["description"],
-            "description_full": row["description_full"],
+            "name": row[c["name"]],
+            "slug": row[c["slug"]],
+            "sku": row[c["sku"]],
+            "description": row[c["description"]],
+            "description_full": row[c["description_full"]],
             "price": _decimal(price),
-            "cost_price": _decimal(row["cost_price"]),
-            "currency": row["currency"],
-            "quantity": row["quantity"],
-            "in_stock": row["quantity"] > 0,
+            "cost_price": _decimal(row[c["cost_price"]]),
+            "currency": row[c["currency"]],
+            "quantity": row[c["quantity"]],
+            "in_stock": row[c["quantity"]] > 0,
             "categories": categories.get(product_id, []),
-            "image_cover": row["image_cover"],
+            "image_cover": row[c["image_cover"]],
             "images": images.get(product_id, []),
-            "colors": _strings(row["colors"]),
-            "sizes": _strings(row["sizes"]),
-            "materials": _strings(row["materials"]),
-            "dimensions": row["dimensions"],
-            "weight": row["weight"],
-            "is_trending": row["is_trending"],
-            "is_disabled": row["is_disabled"],
+            "colors": _strings(row[c["colors"]]),
+            "sizes": _strings(row[c["sizes"]]),
+            "materials": _strings(row[c["materials"]]),
+            "dimensions": row[c["dimensions"]],
+            "weight": row[c["weight"]],
+            "is_trending": row[c["is_trending"]],
+            "is_disabled": row[c["is_disabled"]],
             "discount_percentage": _decimal(discount),
             "final_price": str(final_price(price, discount)),
-            "rating_average": _decimal(row["rating_average"]),
-            "rating_count": row["rating_count"],
+            "rating_average": _decimal(row[c["rating_average"]]),
+            "rating_count": row[c["rating_count"]],
             "variants": [_variant_body(variant, price, discount) for variant in variants.get(product_id, [])],
-            "created_at": _datetime(row["created_at"]),
-            "updated_at": _datetime(row["updated_at"]),
+            "created_at": _datetime(row[c["created_at"]]),
+            "updated_at": _datetime(row[c["updated_at"]]),
         }
         if not staff:
             del body["cost_price"]
         bodies.append(body)
     return bodies
+
+
+def product_bodies(products: "QuerySet[Product] | ProductRows", *, staff: bool) -> list[dict]:
+    """The bodies of `products`, in their order: a sliced `ProductRows`, or a sliced queryset from
+    `catalog.selectors.product_queryset` (a filtered list).
+
+    Two queries whatever the number of rows: the rows, then their categories, images and active variants.
+    """
+    if isinstance(products, ProductRows):
+        return products.bodies(staff=staff)
+    queryset = products.prefetch_related(None)
+    rows = list(queryset.values_list(*_ROW_COLUMNS, "discount_percentage"))
+    return _bodies(connections[queryset.db], rows, staff=staff)
+
+
+def product_body(*, pk: int | None = None, slug: str | None = None, include_disabled: bool, staff: bool) -> dict | None:
+    """One product's body by id or slug (None when there is none, or it is disabled and not asked for): two queries."""
+    where = "p.id = %s" if pk is not None else "p.slug = %s"
+    if not include_disabled:
+        where += " AND p.is_disabled = FALSE"
+    connection, rows = _rows_read(where, [pk if pk is not None else slug], (), limit=1)
+    bodies = _bodies(connection, rows, staff=staff)
+    return bodies[0] if bodies else None
+
+
+class ProductRows:
+    """The unfiltered product list in `order` (field names, "-" descending), not read yet.
+
+    The paginator slices it like a queryset; a slice's `bodies()` read its rows with SQL written
+    once per shape. `count()` counts with the ORM (the view remembers counts until the next write).
+    """
+
+    ordered = True
+
+    def __init__(self, *, include_disabled: bool, order: tuple[str, ...], start: int = 0, stop: int | None = None):
+        self.include_disabled, self.order, self.start, self.stop = include_disabled, order, start, stop
+
+    def __getitem__(self, bounds: slice) -> "ProductRows":
+        start = self.start + (bounds.start or 0)
+        stop = None if bounds.stop is None else self.start + bounds.stop
+        if self.stop is not None:
+            stop = self.stop if stop is None else min(stop, self.stop)
+        return ProductRows(include_disabled=self.include_disabled, order=self.order, start=start, stop=stop)
+
+    def count(self) -> int:
+        products = Product.objects.all() if self.include_disabled else Product.objects.filter(is_disabled=False)
+        return products[self.start : self.stop].count()
+
+    def bodies(self, *, staff: bool) -> list[dict]:
+        """The bodies of this slice (which must have a stop: a page)."""
+        if self.stop <= self.start:
+            return []
+        # Written `= FALSE`, not the ORM's `NOT is_disabled`, which no index serves on SQLite.
+        where = "1 = 1" if self.include_disabled else "p.is_disabled = FALSE"
+        connection, rows = _rows_read(where, [], self.order, limit=self.stop - self.start, offset=self.start)
+        return _bodies(connection, rows, staff=staff)

@@ -1,10 +1,12 @@
 """HTTP caching of catalog reads: ETag/304, Cache-Control, and a shared cache no write outlives."""
 
+from contextlib import suppress
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.cache import caches
+from django.db import transaction
 from django.utils import timezone
 
 from catalog.cache import catalog_changed
@@ -183,3 +185,27 @@ def test_recommended_is_not_cached(api_client):
     response = api_client.get("/api/products/recommended")
 
     assert not response.has_header("ETag")
+
+
+def test_many_changes_in_one_transaction_move_the_version_once_on_commit(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        for _ in range(5):
+            catalog_changed()
+
+    assert len(callbacks) == 1
+
+
+def test_a_savepoint_rolled_back_does_not_take_the_move_on_commit_with_it(
+    api_client, django_capture_on_commit_callbacks
+):
+    product = ProductFactory(price=Decimal("20.00"))
+    with django_capture_on_commit_callbacks(execute=True):
+        with suppress(RuntimeError), transaction.atomic():
+            catalog_changed()
+            raise RuntimeError("rolled back")
+        catalog_changed()
+        # Cached before the commit, as a concurrent read would be.
+        assert _first(api_client)["price"] == "20.00"
+        type(product).objects.filter(pk=product.pk).update(price=Decimal("30.00"))
+
+    assert _first(api_client)["price"] == "30.00"

@@ -5,7 +5,8 @@ import json
 import pytest
 from rest_framework.test import APIRequestFactory
 
-from catalog.product_bodies import product_bodies
+from catalog.filters import PRODUCT_SORTS
+from catalog.product_bodies import ProductRows, product_bodies, product_body
 from catalog.selectors import product_list
 from catalog.serializers import ProductOutputSerializer
 from catalog.tests.generated import catalog_generate
@@ -47,3 +48,45 @@ def test_api_list_and_detail_equal_the_serializer(api_client, staff_client, staf
         for product in products
         if not product.is_disabled
     ]
+
+
+@pytest.mark.parametrize("sort", sorted(PRODUCT_SORTS))
+def test_unfiltered_rows_equal_the_serializer_in_every_sort(sort, staff, customer):
+    catalog_generate(seed=1, products=30)
+
+    for include_disabled in (True, False):
+        products = product_list(include_disabled=include_disabled).order_by(*PRODUCT_SORTS[sort])
+        rows = ProductRows(include_disabled=include_disabled, order=PRODUCT_SORTS[sort])
+        for user in (staff, customer):
+            expected = _serializer_bodies(products, user)
+            pages = [rows[start : start + 7].bodies(staff=user.is_staff) for start in range(0, 35, 7)]
+
+            assert [body for page in pages for body in page] == expected
+            assert rows[:1000].count() == len(expected)
+
+
+def test_one_body_by_id_or_slug_equals_the_serializer(staff, customer):
+    catalog_generate(seed=2, products=20)
+
+    for product in product_list(include_disabled=True):
+        for user in (staff, customer):
+            expected = _serializer_bodies([product], user)[0]
+            assert product_body(pk=product.pk, include_disabled=True, staff=user.is_staff) == expected
+            assert product_body(slug=product.slug, include_disabled=True, staff=user.is_staff) == expected
+        hidden = product_body(pk=product.pk, include_disabled=False, staff=False)
+        assert hidden is None if product.is_disabled else hidden == _serializer_bodies([product], customer)[0]
+
+
+@pytest.mark.parametrize("sort", ["", "price_desc", "rating", "newest"])
+def test_plain_list_answers_as_the_filtered_path_with_empty_filters(api_client, sort):
+    catalog_generate(seed=3, products=25)
+
+    for page in ("1", "2", "4"):
+        plain = api_client.get(f"/api/products?limit=6&page={page}&facets=true&sort={sort}")
+        # An empty filter takes the FilterSet's path, and filters nothing.
+        filtered = api_client.get(f"/api/products?limit=6&page={page}&facets=true&sort={sort}&category=&q=")
+
+        assert plain.status_code == filtered.status_code == 200
+        for key in ("count", "results", "facets"):
+            assert plain.json()[key] == filtered.json()[key]
+    assert api_client.get("/api/products?limit=6&page=9").status_code == 404

@@ -8,9 +8,9 @@ from rest_framework.response import Response
 
 from catalog import selectors
 from catalog.cache import catalog_cached, catalog_memo
-from catalog.filters import ProductFilter
+from catalog.filters import ProductFilter, product_list_plain_order
 from catalog.models import Product
-from catalog.product_bodies import product_bodies
+from catalog.product_bodies import ProductRows, product_bodies, product_body
 from catalog.serializers import (
     CategoryOptionSerializer,
     ProductInputSerializer,
@@ -79,9 +79,7 @@ class ProductViewSet(MultipartActionsMixin, mixins.ListModelMixin, viewsets.Gene
 
     def _filters_key(self) -> str:
         # What a count or facets depend on: the filters and who may see disabled products, not the sort.
-        filters = sorted(
-            (name, str(value)) for name, value in self.filterset.form.cleaned_data.items() if name != "sort"
-        )
+        filters = sorted((name, str(value)) for name, value in self.list_filters.items() if name != "sort")
         return f"{self._wants_disabled()} {filters}"
 
     def page_count(self, products) -> int:
@@ -89,20 +87,40 @@ class ProductViewSet(MultipartActionsMixin, mixins.ListModelMixin, viewsets.Gene
         return catalog_memo(f"product-count {self._filters_key()}", products.count)
 
     def page_render(self, products) -> list[dict]:
-        return product_bodies(products, staff=self.request.user.is_staff)
+        return product_bodies(products, staff=caller_is_staff(self.request))
 
     def _one(self, **lookup) -> Response:
-        products = selectors.product_queryset(include_disabled=caller_is_staff(self.request)).filter(**lookup)
-        bodies = self.page_render(products[:1])
-        if not bodies:
+        staff = caller_is_staff(self.request)
+        body = product_body(**lookup, include_disabled=staff, staff=staff)
+        if body is None:
             raise NotFound("Product not found")
-        return Response(bodies[0])
+        return Response(body)
 
     @catalog_cached
     def list(self, request):
-        filterset = self.filterset = self.filter_backends[0]().get_filterset(request, self.get_queryset(), self)
+        order = product_list_plain_order(request.query_params)
+        if order is None:
+            return self._list_filtered(request)
+        # No filter: the rows are read with SQL written once per sort, without building a FilterSet.
+        self.list_filters = {}
+        products = ProductRows(include_disabled=self._wants_disabled(), order=order)
+        response = self.get_paginated_response(self.paginate_queryset(products))
+        if request.query_params.get("facets") == "true":
+            response.data["facets"] = catalog_memo(f"product-facets {self._filters_key()}", self._facets_unfiltered)
+        return response
+
+    def _facets_unfiltered(self) -> dict:
+        # Each facet's base is the list without that facet's filter: with no filter, the whole list.
+        everything = self.get_queryset()
+        return selectors.product_facets(
+            category_base=everything, color_base=everything, size_base=everything, price_base=everything
+        )
+
+    def _list_filtered(self, request):
+        filterset = self.filter_backends[0]().get_filterset(request, self.get_queryset(), self)
         if not filterset.is_valid():
             raise translate_validation(filterset.errors)
+        self.list_filters = filterset.form.cleaned_data
         response = self.get_paginated_response(self.paginate_queryset(filterset.qs))
         if request.query_params.get("facets") == "true":
             response.data["facets"] = catalog_memo(f"product-facets {self._filters_key()}", filterset.facets)
