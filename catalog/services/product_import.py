@@ -20,11 +20,12 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import partial
 from operator import itemgetter
 from typing import BinaryIO
 
-from django.db import DatabaseError, connection, models, transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -41,9 +42,10 @@ from catalog.services.product_import_rows import (
     row_parse,
     table_read,
 )
-from catalog.services.products import products_events_record
+from catalog.services.products import PRODUCT_WEBHOOK_FIELDS, products_events_record
 from catalog.services.stock import variant_stock_adjust
 from catalog.services.variants import variant_create, variant_update
+from shop.bulk_insert import rows_insert
 from shop.errors import DomainError, InvalidInput
 from shop.media import media_delete_on_commit
 from shop.slugs import slug_base, slug_free
@@ -116,6 +118,7 @@ class _Importer:
         self.update_fields = [
             name for name in ROW_VALUE_FIELDS if name in self.columns and name not in self.skipped_fields
         ]
+        self.product_defaults = {model_field.attname: model_field.get_default() for model_field in Product._meta.fields}
         self.categories: dict[str, int] = {}
         self.category_slugs: set[str] = set()
         if "category" in self.columns:
@@ -248,7 +251,8 @@ class _Importer:
         if "category" in self.columns:
             self._category_ids(rows)
         plan = self._batch_plan(rows)
-        created = self._products_insert(plan.new)
+        now = timezone.now()
+        created = self._products_insert(plan.new, now)
         self._variants_insert(created)
         # Stock first, as a sale does (variant, then product), so the product UPDATEs below take
         # their row locks in the same order as a concurrent checkout.
@@ -256,7 +260,7 @@ class _Importer:
         self._products_update(plan.changed)
         self._categories_write(created, plan.relink)
         self._images_write(created, plan.reimage, plan.stored_images)
-        products_events_record(created_ids=[pk for _, pk in created], updated_ids=plan.updated_ids)
+        products_events_record(created=self._created_event_data(plan.new, created, now), updated_ids=plan.updated_ids)
         if created or plan.updated_ids:
             # Bulk writes send no model signals.
             catalog_changed()
@@ -476,14 +480,24 @@ class _Importer:
 
     # --- Write: one multi-row statement per table --------------------------------
 
-    def _products_insert(self, new: list[tuple[Row, dict]]) -> list[tuple[Row, int]]:
+    def _products_insert(self, new: list[tuple[Row, dict]], now: datetime) -> list[tuple[Row, int]]:
         """INSERT the new products; (row, id) for each, read back by their unique slugs."""
         if not new:
             return []
         # A new product's stock is what its new variants hold; nobody can have sold any of it yet.
-        rows_insert(Product, [{**values, "quantity": _row_stock(row)} for row, values in new])
+        rows_insert(Product, [{**values, "quantity": _row_stock(row)} for row, values in new], now=now)
         ids = dict(Product.objects.filter(slug__in=[values["slug"] for _, values in new]).values_list("slug", "id"))
         return [(row, ids[values["slug"]]) for row, values in new]
+
+    def _created_event_data(
+        self, new: list[tuple[Row, dict]], created: list[tuple[Row, int]], now: datetime
+    ) -> list[dict]:
+        """`product_webhook_data` of the products just inserted, from the values they were inserted with."""
+        data = []
+        for (row, values), (_, product_id) in zip(new, created, strict=True):
+            stored = {**self.product_defaults, **values, "quantity": _row_stock(row), "updated_at": now}
+            data.append({"id": product_id, **{name: stored[name] for name in PRODUCT_WEBHOOK_FIELDS}})
+        return data
 
     def _variants_insert(self, created: list[tuple[Row, int]]) -> None:
         """The new products' variants: the file's, or the default variant holding the row's stock."""
@@ -567,51 +581,6 @@ class _Importer:
         rows_insert(ProductImage, images)
         for public_id in removed:
             media_delete_on_commit(public_id=public_id)
-
-
-def rows_insert(model, rows: list[dict]) -> None:
-    """INSERT `rows` (attname -> clean Python value) with one executemany, defaults filled in.
-
-    Django's bulk_create runs every value through the ORM's compiler, which was most of
-    a large import's time; these values are already validated, so only JSON and
-    datetimes need adapting. The driver batches them into multi-row INSERTs.
-    """
-    if not rows:
-        return
-    ops = connection.ops
-    now = timezone.now()
-    fields = [model_field for model_field in model._meta.concrete_fields if not model_field.primary_key]
-    adapters = {}
-    defaults = {}
-    for model_field in fields:
-        adapt = None
-        if isinstance(model_field, models.JSONField):
-            adapt = partial(ops.adapt_json_value, encoder=model_field.encoder)
-        elif isinstance(model_field, models.DateTimeField):
-            adapt = ops.adapt_datetimefield_value
-        if adapt:
-            adapters[model_field.attname] = adapt
-        if getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False):
-            default = now
-        else:
-            default = model_field.get_default()
-        defaults[model_field.attname] = adapt(default) if adapt else default
-    # Merging into the defaults and picking the columns with itemgetter keeps the per-value work in C.
-    attnames = [model_field.attname for model_field in fields]
-    pick = itemgetter(*attnames) if len(attnames) > 1 else lambda values: (values[attnames[0]],)
-    params = []
-    for row in rows:
-        values = {**defaults, **row}
-        for attname, adapt in adapters.items():
-            if attname in row:
-                values[attname] = adapt(row[attname])
-        params.append(pick(values))
-    names = ", ".join(ops.quote_name(model_field.column) for model_field in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    # Only model metadata, quoted by the backend, is formatted in; every value is a parameter.
-    sql = f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({names}) VALUES ({placeholders})"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
 
 
 def _variant_options(row: Row) -> dict:
