@@ -39,7 +39,7 @@ from catalog.services.product_import_rows import (
     Table,
     VariantRow,
     has_variant_columns,
-    row_parse,
+    row_parser,
     table_read,
 )
 from catalog.services.products import PRODUCT_WEBHOOK_FIELDS, products_events_record
@@ -625,9 +625,10 @@ def _batches_parse(table: Table, report: ImportReport, batch_size: int) -> Itera
     done = 0
     batch: list[Row] = []
     group: Row | None = None
+    parse = row_parser(table.columns)
     for line, cells in table.records:
         done += 1
-        row = row_parse(line, table.columns, cells, report)
+        row = parse(line, cells, report)
         if row is None:
             continue
         if row.variants is None:
