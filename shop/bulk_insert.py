@@ -14,16 +14,18 @@ from django.utils import timezone
 MYSQL_STATEMENT_BYTES = 1024 * 1024
 
 
-def rows_insert(model, rows: list[dict], *, now: datetime | None = None) -> None:
+def rows_insert(model, rows: list[dict], *, now: datetime | None = None, return_ids: bool = False) -> list | None:
     """INSERT `rows` (attname -> clean Python value) in multi-row statements, defaults filled in.
 
     Django's bulk_create runs every value through the ORM's compiler, which was most of
     a large import's time; these values are already validated, so only JSON, UUIDs and
     datetimes need adapting. Fields with auto_now(_add) get `now` (default: the current
     time); a default is computed once, so a UUID primary key must be given in every row.
+    With `return_ids`, the new rows' ids in the order of `rows` where the database
+    returns them from a multi-row INSERT (MariaDB 10.5+), else None.
     """
     if not rows:
-        return
+        return [] if return_ids else None
     ops = connection.ops
     now = now or timezone.now()
     fields = [model_field for model_field in model._meta.concrete_fields if model_field is not model._meta.auto_field]
@@ -42,33 +44,53 @@ def rows_insert(model, rows: list[dict], *, now: datetime | None = None) -> None
         if adapt:
             adapters[model_field.attname] = adapt
         if getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False):
-            default = now
+            defaults[model_field.attname] = now
         else:
-            default = model_field.get_default()
-        defaults[model_field.attname] = adapt(default) if adapt and default is not None else default
-    # Merging into the defaults and picking the columns with itemgetter keeps the per-value work in C.
-    attnames = [model_field.attname for model_field in fields]
-    pick = itemgetter(*attnames) if len(attnames) > 1 else lambda values: (values[attnames[0]],)
+            defaults[model_field.attname] = model_field.get_default()
+    # Columns no row gives hold the same value in every row: adapted (and on MySQL written out) once.
+    supplied = set().union(*rows)
+    varying = [model_field.attname for model_field in fields if model_field.attname in supplied]
+    constant = [model_field.attname for model_field in fields if model_field.attname not in supplied]
+    constant_values = tuple(
+        adapters[attname](defaults[attname])
+        if attname in adapters and defaults[attname] is not None
+        else defaults[attname]
+        for attname in constant
+    )
+    pick = itemgetter(*varying) if len(varying) > 1 else lambda values: (values[varying[0]],)
+    adapted = [(index, adapters[attname]) for index, attname in enumerate(varying) if attname in adapters]
     params = []
     for row in rows:
-        values = {**defaults, **row}
-        for attname, adapt in adapters.items():
-            if attname in row:
-                values[attname] = adapt(row[attname])
-        params.append(pick(values))
-    names = ", ".join(ops.quote_name(model_field.column) for model_field in fields)
+        try:
+            values = pick(row)
+        except KeyError:
+            values = pick({**defaults, **row})
+        if adapted:
+            values = list(values)
+            for index, adapt in adapted:
+                values[index] = adapt(values[index])
+        params.append(values)
+    columns = [model._meta.get_field(attname).column for attname in varying + constant]
+    names = ", ".join(map(ops.quote_name, columns))
     # Only model metadata, quoted by the backend, is formatted in; every value is a parameter or escaped.
     prefix = f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({names}) VALUES "  # noqa: S608
     with connection.cursor() as cursor:
-        if connection.vendor == "mysql":
-            for statement in _mysql_statements(connection.connection, prefix, params):
-                cursor.execute(statement)
-        else:
-            cursor.executemany(prefix + f"({', '.join(['%s'] * len(fields))})", params)
+        if connection.vendor != "mysql":
+            placeholders = f"({', '.join(['%s'] * len(columns))})"
+            cursor.executemany(prefix + placeholders, [(*values, *constant_values) for values in params])
+            return None
+        returning = return_ids and connection.features.can_return_rows_from_bulk_insert
+        suffix = f" RETURNING {ops.quote_name(model._meta.pk.column)}" if returning else ""
+        ids = []
+        for statement in _mysql_statements(connection.connection, prefix, suffix, params, constant_values):
+            cursor.execute(statement)
+            if returning:
+                ids += [pk for (pk,) in cursor.fetchall()]
+        return ids if returning else None
 
 
-def _mysql_statements(db, prefix: str, params: list[tuple]):
-    """The INSERTs of `params`, values written as the driver's `literal` writes them.
+def _mysql_statements(db, prefix: str, suffix: str, params: list, constant_values: tuple):
+    """The INSERTs of `params` (each row followed by `constant_values`), values written as the driver's `literal`.
 
     Its `executemany` spent more time than the server in `literal`'s dispatch (a few
     microseconds a value); the usual types are formatted here instead, strings still
@@ -84,13 +106,14 @@ def _mysql_statements(db, prefix: str, params: list[tuple]):
         Decimal: lambda value: format(value, "f").encode(),
     }
     get = formats.get
-    head = prefix.encode(encoding)
-    statement, size = [], len(head)
+    tail = b"".join([b"," + get(type(value), literal)(value) for value in constant_values]) + b")"
+    head, end = prefix.encode(encoding), suffix.encode(encoding)
+    statement, size = [], len(head) + len(end)
     for row in params:
-        value = b"(" + b",".join([get(type(item), literal)(item) for item in row]) + b")"
+        value = b"(" + b",".join([get(type(item), literal)(item) for item in row]) + tail
         if statement and size + len(value) + 1 > MYSQL_STATEMENT_BYTES:
-            yield head + b",".join(statement)
-            statement, size = [], len(head)
+            yield head + b",".join(statement) + end
+            statement, size = [], len(head) + len(end)
         statement.append(value)
         size += len(value) + 1
-    yield head + b",".join(statement)
+    yield head + b",".join(statement) + end

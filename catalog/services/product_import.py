@@ -25,7 +25,7 @@ from functools import partial
 from operator import itemgetter
 from typing import BinaryIO
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -398,7 +398,8 @@ class _Importer:
         """Match each row to its stored product with one query; rows matching none go to `plan.new` with a slug."""
         skus = {row.sku for row in rows if row.sku}
         slugs = {row.slug or row.derived_slug for row in rows}
-        stored = list(Product.objects.filter(Q(sku__in=skus) | Q(slug__in=slugs)))
+        ids = _product_ids_holding(skus, slugs)
+        stored = list(Product.objects.filter(pk__in=ids)) if ids else []
         # Keyed case-insensitively: MySQL's collation matches "abc-1" to a stored "ABC-1".
         by_sku = {product.sku.lower(): product for product in stored if product.sku}
         by_slug = {product.slug.lower(): product for product in stored}
@@ -481,13 +482,18 @@ class _Importer:
     # --- Write: one multi-row statement per table --------------------------------
 
     def _products_insert(self, new: list[tuple[Row, dict]], now: datetime) -> list[tuple[Row, int]]:
-        """INSERT the new products; (row, id) for each, read back by their unique slugs."""
+        """INSERT the new products; (row, id) for each, returned by the INSERT or read back by their unique slugs."""
         if not new:
             return []
         # A new product's stock is what its new variants hold; nobody can have sold any of it yet.
-        rows_insert(Product, [{**values, "quantity": _row_stock(row)} for row, values in new], now=now)
-        ids = dict(Product.objects.filter(slug__in=[values["slug"] for _, values in new]).values_list("slug", "id"))
-        return [(row, ids[values["slug"]]) for row, values in new]
+        inserted = [{**values, "quantity": _row_stock(row)} for row, values in new]
+        ids = rows_insert(Product, inserted, now=now, return_ids=True)
+        if ids is None:
+            by_slug = dict(
+                Product.objects.filter(slug__in=[values["slug"] for values in inserted]).values_list("slug", "id")
+            )
+            ids = [by_slug[values["slug"]] for values in inserted]
+        return [(row, product_id) for (row, _values), product_id in zip(new, ids, strict=True)]
 
     def _created_event_data(
         self, new: list[tuple[Row, dict]], created: list[tuple[Row, int]], now: datetime
@@ -581,6 +587,27 @@ class _Importer:
         rows_insert(ProductImage, images)
         for public_id in removed:
             media_delete_on_commit(public_id=public_id)
+
+
+def _product_ids_holding(skus: set[str], slugs: set[str]) -> list[int]:
+    """The ids of the products with one of `skus` or `slugs`, as the database compares them.
+
+    Plain SQL: the ORM's handling of a batch's few thousand IN parameters cost more than
+    the query, which on new products finds nothing.
+    """
+    ops = connection.ops
+    conditions, params = [], []
+    for column, values in (("sku", skus), ("slug", slugs)):
+        if values:
+            conditions.append(f"{ops.quote_name(column)} IN ({', '.join(['%s'] * len(values))})")
+            params += values
+    if not conditions:
+        return []
+    # Only quoted names and placeholders are formatted in.
+    sql = f"SELECT id FROM {ops.quote_name(Product._meta.db_table)} WHERE {' OR '.join(conditions)}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [product_id for (product_id,) in cursor.fetchall()]
 
 
 def _variant_options(row: Row) -> dict:
