@@ -34,7 +34,7 @@ def rows_insert(model, rows: list[dict], *, now: datetime | None = None, return_
     for model_field in fields:
         adapt = None
         if isinstance(model_field, models.JSONField):
-            adapt = partial(ops.adapt_json_value, encoder=model_field.encoder)
+            adapt = _json_adapter(partial(ops.adapt_json_value, encoder=model_field.encoder))
         elif isinstance(model_field, models.DateTimeField):
             adapt = ops.adapt_datetimefield_value
         elif isinstance(model_field, models.UUIDField) or isinstance(
@@ -87,6 +87,26 @@ def rows_insert(model, rows: list[dict], *, now: datetime | None = None, return_
             if returning:
                 ids += [pk for (pk,) in cursor.fetchall()]
         return ids if returning else None
+
+
+def _json_adapter(adapt):
+    """`adapt`, remembering the JSON of lists of strings: a catalog repeats its few lists of sizes and colours."""
+    known: dict[tuple[str, ...], str] = {}
+
+    def cached(value):
+        if type(value) is not list:
+            return adapt(value)
+        try:
+            # A string equals only a string: a list matching a stored key holds the same strings.
+            return known[tuple(value)]
+        except KeyError:
+            if all(type(item) is str for item in value):
+                known[tuple(value)] = adapt(value)
+            return adapt(value)
+        except TypeError:  # an unhashable item
+            return adapt(value)
+
+    return cached
 
 
 def _mysql_statements(db, prefix: str, suffix: str, params: list, constant_values: tuple):
