@@ -4,8 +4,9 @@ from datetime import datetime
 from decimal import Decimal
 from functools import partial
 from operator import itemgetter
+from uuid import UUID
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.utils import timezone
 
 # Bytes of one MySQL INSERT statement: well under the smallest max_allowed_packet a server
@@ -26,6 +27,8 @@ def rows_insert(model, rows: list[dict], *, now: datetime | None = None, return_
     """
     if not rows:
         return [] if return_ids else None
+    # The connection itself, not the proxy: an attribute of the proxy is a thread-local lookup, per value.
+    connection = connections[DEFAULT_DB_ALIAS]
     ops = connection.ops
     now = now or timezone.now()
     fields = [model_field for model_field in model._meta.concrete_fields if model_field is not model._meta.auto_field]
@@ -124,6 +127,7 @@ def _mysql_statements(db, prefix: str, suffix: str, params: list, constant_value
         bool: b"%d".__mod__,
         type(None): lambda value: b"NULL",
         Decimal: lambda value: format(value, "f").encode(),
+        UUID: lambda value: string_literal(str(value).encode(encoding)),
     }
     get = formats.get
     tail = b"".join([b"," + get(type(value), literal)(value) for value in constant_values]) + b")"
