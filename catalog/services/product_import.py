@@ -3,7 +3,8 @@
 A reader thread parses and validates rows (`product_import_rows`) a batch ahead
 while this thread writes the current batch in its own transaction: one lookup of
 the stored products the batch touches, one multi-row INSERT per table for new
-products, their category links and images, `bulk_update` for changed products.
+products, their variants, category links, images and webhook events
+(`shop.bulk_insert`), `bulk_update` for changed products.
 A row identical to what is stored is skipped, so importing the same file twice
 changes nothing the second time.
 
@@ -267,7 +268,7 @@ class _Importer:
             catalog_changed()
         return _BatchCounts(len(plan.new), len(plan.updated_ids), plan.unchanged, plan.stock_left_alone)
 
-    # --- Plan: reads only, three queries at most ---------------------------------
+    # --- Plan: reads only, one query when no row matches a stored product, five at most ---
 
     def _batch_plan(self, rows: list[Row]) -> "_BatchPlan":
         """Sort the batch's rows into products to create and stored products to change (or leave alone)."""
