@@ -434,39 +434,47 @@ def has_variant_columns(columns) -> bool:
 _SLUG_MAX_LENGTH = Product._meta.get_field("slug").max_length
 
 
-def row_parse(line: int, columns: list[str], cells: list[str], report: ImportReport) -> Row | None:
-    if len(cells) < len(columns):
-        cells = [*cells, *[""] * (len(columns) - len(cells))]
-    failed = False
-    parsed: dict[str, object] = {}
+def row_parser(columns: list[str]) -> Callable[[int, list[str], ImportReport], Row | None]:
+    """The function that parses one record of a file with these `columns` into a Row (None when a cell is bad).
+
+    What depends only on the header (which parser and formula guard each column takes) is
+    worked out once here, not for each of a large file's rows.
+    """
     variant_file = has_variant_columns(columns)
-    for column, cell in zip(columns, cells, strict=False):
-        if column not in _UNGUARDED_COLUMNS:
-            cell = formula_unguard(cell)
-        try:
+    width = len(columns)
+    plan = [
+        (
+            column,
             # With variant columns, `quantity` is only read on rows that leave the variant cells empty.
-            parser = _quantity_or_none if variant_file and column == "quantity" else _PARSERS[column]
-            parsed[column] = parser(cell)
-        except _FieldError as error:
-            report.error_add(line, column, str(error))
-            failed = True
-    if failed:
-        return None
-    values = {column: parsed[column] for column in ROW_VALUE_FIELDS if column in parsed}
-    # A row whose variant cells are all empty is a product with one stock pool, as in a file without them.
-    variant_file = variant_file and any(parsed.get(column) not in (None, "") for column in FILE_VARIANT_COLUMNS)
-    return Row(
-        line=line,
-        name=parsed["name"],
-        sku=parsed.get("sku"),
-        slug=parsed.get("slug"),
-        derived_slug=slug_base(parsed["name"], max_length=_SLUG_MAX_LENGTH, fallback="product"),
-        values=values,
-        category_refs=parsed.get("category"),
-        image_urls=parsed.get("images"),
-        stock=parsed.get("quantity"),
-        variants=[
-            VariantRow(
+            _quantity_or_none if variant_file and column == "quantity" else _PARSERS[column],
+            column not in _UNGUARDED_COLUMNS,
+        )
+        for column in columns
+    ]
+    value_fields = [column for column in ROW_VALUE_FIELDS if column in columns]
+    variant_columns = [column for column in FILE_VARIANT_COLUMNS if column in columns]
+
+    def parse(line: int, cells: list[str], report: ImportReport) -> Row | None:
+        if len(cells) < width:
+            cells = [*cells, *[""] * (width - len(cells))]
+        failed = False
+        parsed: dict[str, object] = {}
+        for (column, parser, guarded), cell in zip(plan, cells, strict=False):
+            # Only a cell starting with the guard can be unguarded.
+            if guarded and cell.startswith(FORMULA_GUARD):
+                cell = formula_unguard(cell)
+            try:
+                parsed[column] = parser(cell)
+            except _FieldError as error:
+                report.error_add(line, column, str(error))
+                failed = True
+        if failed:
+            return None
+        name = parsed["name"]
+        # A row whose variant cells are all empty is a product with one stock pool, as in a file without them.
+        variants = None
+        if variant_file and any(parsed[column] not in (None, "") for column in variant_columns):
+            variant = VariantRow(
                 line=line,
                 sku=parsed.get("variant_sku"),
                 size=parsed.get("size", ""),
@@ -474,10 +482,21 @@ def row_parse(line: int, columns: list[str], cells: list[str], report: ImportRep
                 price=parsed.get("variant_price"),
                 quantity=parsed.get("variant_quantity"),
             )
-        ]
-        if variant_file
-        else None,
-    )
+            variants = [variant]
+        return Row(
+            line=line,
+            name=name,
+            sku=parsed.get("sku"),
+            slug=parsed.get("slug"),
+            derived_slug=slug_base(name, max_length=_SLUG_MAX_LENGTH, fallback="product"),
+            values={column: parsed[column] for column in value_fields},
+            category_refs=parsed.get("category"),
+            image_urls=parsed.get("images"),
+            stock=parsed.get("quantity"),
+            variants=variants,
+        )
+
+    return parse
 
 
 def table_read(file: BinaryIO, filename: str) -> Table:

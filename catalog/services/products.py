@@ -1,4 +1,4 @@
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from django.conf import settings
 from django.db import transaction
@@ -190,19 +190,13 @@ def product_delete(*, product: Product) -> None:
         media_delete_on_commit(public_id=public_id)
 
 
+# A product as webhook receivers get it (`data` of the product.* events), with its "id".
+PRODUCT_WEBHOOK_FIELDS = ("name", "slug", "sku", "price", "currency", "quantity", "is_disabled", "updated_at")
+
+
 def product_webhook_data(*, product: Product) -> dict:
     """The product as webhook receivers get it (`data` of the product.* events)."""
-    return {
-        "id": product.pk,
-        "name": product.name,
-        "slug": product.slug,
-        "sku": product.sku,
-        "price": product.price,
-        "currency": product.currency,
-        "quantity": product.quantity,
-        "is_disabled": product.is_disabled,
-        "updated_at": product.updated_at,
-    }
+    return {"id": product.pk, **{name: getattr(product, name) for name in PRODUCT_WEBHOOK_FIELDS}}
 
 
 def product_event_record(*, product: Product, created: bool) -> None:
@@ -214,11 +208,17 @@ def product_event_record(*, product: Product, created: bool) -> None:
     webhook_event_record(type=event_type, data=product_webhook_data(product=product))
 
 
-def products_events_record(*, created_ids: Sequence[int], updated_ids: Sequence[int]) -> None:
-    """`product_event_record` for a batch of products written in bulk (an import), in a few queries."""
-    products = Product.objects.in_bulk([*created_ids, *updated_ids])
-    created, updated = WebhookEventType.PRODUCT_CREATED, WebhookEventType.PRODUCT_UPDATED
-    events = [(created, product_webhook_data(product=products[pk])) for pk in created_ids]
-    events += [(updated, product_webhook_data(product=products[pk])) for pk in sorted(updated_ids)]
+def products_events_record(*, created: Sequence[dict], updated_ids: Collection[int]) -> None:
+    """`product_event_record` for a batch of products written in bulk (an import), in a few queries.
+
+    `created` is the `product_webhook_data` of each new product, which its writer has at hand:
+    reading a whole batch back for it cost as much as inserting it. Updated products are read
+    back, as the stock and variant services may have changed them beyond the row's values.
+    """
+    events = [(WebhookEventType.PRODUCT_CREATED, data) for data in created]
+    if updated_ids:
+        products = Product.objects.in_bulk(updated_ids)
+        updated = WebhookEventType.PRODUCT_UPDATED
+        events += [(updated, product_webhook_data(product=products[pk])) for pk in sorted(updated_ids)]
     if events:
         webhook_events_record(events=events)

@@ -369,10 +369,10 @@ def test_a_row_the_database_refuses_is_reported_and_the_rest_of_its_batch_still_
 
     real_insert = importer.rows_insert
 
-    def refusing_insert(model, rows):
+    def refusing_insert(model, rows, **options):
         if model is Product and any(row["slug"] == "poison" for row in rows):
             raise IntegrityError("duplicate entry")
-        real_insert(model, rows)
+        real_insert(model, rows, **options)
 
     monkeypatch.setattr(importer, "rows_insert", refusing_insert)
 

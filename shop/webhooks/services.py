@@ -1,9 +1,11 @@
+import uuid
 from collections.abc import Sequence
 
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from shop.bulk_insert import rows_insert
 from shop.webhooks.errors import WebhookEndpointInactive
 from shop.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from shop.webhooks.signing import webhook_secret_generate
@@ -14,8 +16,8 @@ from shop.webhooks.url_guard import webhook_url_resolve
 ENQUEUE_EACH_UP_TO = 20
 
 
-def webhook_event_record(*, type: str, data: dict) -> WebhookEvent:
-    """Write event `type` to the outbox, with one pending delivery per active endpoint taking it.
+def webhook_event_record(*, type: str, data: dict) -> uuid.UUID:
+    """Write event `type` to the outbox, with one pending delivery per active endpoint taking it; returns its id.
 
     Called inside the transaction of the change it reports (a rolled-back change leaves
     no event); the deliveries are handed to the queue once that transaction commits, and
@@ -24,24 +26,34 @@ def webhook_event_record(*, type: str, data: dict) -> WebhookEvent:
     return webhook_events_record(events=[(type, data)])[0]
 
 
-def webhook_events_record(*, events: Sequence[tuple[str, dict]]) -> list[WebhookEvent]:
-    """`webhook_event_record` for many events in a few queries (a product import's batch)."""
-    rows = WebhookEvent.objects.bulk_create([WebhookEvent(type=type, data=data) for type, data in events])
-    endpoints = list(WebhookEndpoint.objects.filter(is_active=True))
-    deliveries = WebhookDelivery.objects.bulk_create(
-        [
-            WebhookDelivery(event=event, endpoint=endpoint, next_retry_at=event.created_at)
-            for event in rows
-            for endpoint in endpoints
-            if event.type in endpoint.events
-        ]
+def webhook_events_record(*, events: Sequence[tuple[str, dict]]) -> list[uuid.UUID]:
+    """`webhook_event_record` for many events: one multi-row INSERT of events, one of deliveries.
+
+    An import writes one event per product; through the ORM, building and compiling those
+    rows cost more than inserting the products themselves.
+    """
+    now = timezone.now()
+    ids = [uuid.uuid4() for _ in events]
+    rows_insert(
+        WebhookEvent,
+        [{"id": event_id, "type": type, "data": data} for event_id, (type, data) in zip(ids, events, strict=True)],
+        now=now,
     )
+    endpoints = list(WebhookEndpoint.objects.filter(is_active=True))
+    deliveries = [
+        {"event_id": event_id, "endpoint_id": endpoint.pk, "next_retry_at": now}
+        for event_id, (type, _data) in zip(ids, events, strict=True)
+        for endpoint in endpoints
+        if type in endpoint.events
+    ]
     if len(deliveries) > ENQUEUE_EACH_UP_TO:
+        rows_insert(WebhookDelivery, deliveries, now=now)
         webhook_deliveries_retry.delay_on_commit()
     else:
-        for delivery in deliveries:
+        # Few: each is queued by its id, which the ORM reads back.
+        for delivery in WebhookDelivery.objects.bulk_create([WebhookDelivery(**values) for values in deliveries]):
             webhook_deliver.delay_on_commit(delivery.pk)
-    return rows
+    return ids
 
 
 def webhook_endpoint_create(

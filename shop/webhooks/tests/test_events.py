@@ -1,10 +1,15 @@
 """Which changes write which events to the outbox (the delivery itself is in test_delivery.py)."""
 
 import io
+import json
 from decimal import Decimal
 
 import pytest
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from catalog.models import Product
 from catalog.services.product_import import product_import
 from catalog.services.products import product_create, product_delete, product_update
 from catalog.tests.factories import ProductFactory
@@ -43,6 +48,40 @@ def test_import_writes_one_event_per_product_created_or_changed():
 
     events = {event.data["sku"]: event.type for event in WebhookEvent.objects.all()}
     assert events == {"NEW-1": "product.created", "OLD-1": "product.updated"}
+
+
+def _lamps_import(first: int, count: int) -> int:
+    """Import `count` new lamps; returns how many queries it took."""
+    lines = "".join(f"Lamp {n},LAMP-{n},9.50,{n % 7}\n" for n in range(first, first + count))
+    with CaptureQueriesContext(connection) as queries:
+        product_import(file=io.BytesIO(f"name,sku,price,quantity\n{lines}".encode()), filename="lamps.csv")
+    return len(queries)
+
+
+def test_an_import_writes_its_events_and_their_deliveries_in_a_fixed_number_of_queries():
+    endpoint = WebhookEndpointFactory(events=["product.created"])
+    WebhookEndpointFactory(events=["order.created"])
+
+    queries_for_30 = _lamps_import(0, 30)
+    queries_for_300 = _lamps_import(30, 300)
+
+    assert queries_for_300 == queries_for_30
+    assert WebhookEvent.objects.filter(type="product.created").count() == 330
+    assert set(WebhookDelivery.objects.values_list("endpoint", "status")) == {(endpoint.pk, "pending")}
+    assert WebhookDelivery.objects.count() == 330
+    lamp = Product.objects.get(sku="LAMP-299")
+    [event] = [event for event in WebhookEvent.objects.all() if event.data["sku"] == "LAMP-299"]
+    assert event.data == {
+        "id": lamp.pk,
+        "name": "Lamp 299",
+        "slug": lamp.slug,
+        "sku": "LAMP-299",
+        "price": "9.50",
+        "currency": lamp.currency,
+        "quantity": 5,
+        "is_disabled": False,
+        "updated_at": json.loads(json.dumps(lamp.updated_at, cls=DjangoJSONEncoder)),
+    }
 
 
 def test_import_dry_run_writes_no_event():
