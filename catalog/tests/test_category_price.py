@@ -16,6 +16,7 @@ from catalog.selectors import product_list
 from catalog.services.product_import import product_import
 from catalog.services.products import product_create, product_update
 from catalog.tests.factories import CategoryFactory, ProductFactory
+from catalog.tests.test_admin import _product_form
 
 pytestmark = pytest.mark.django_db
 
@@ -64,36 +65,15 @@ def test_categories_and_price_changed_together_by_the_service(client):
     assert _listed(client, lamps) == []
 
 
-def _admin_form(**fields):
-    return {
-        "name": "Lamp",
-        "slug": "",
-        "sku": "",
-        "price": "10.00",
-        "currency": "USD",
-        "quantity": "2",
-        "colors": "",
-        "sizes": "",
-        "materials": "",
-        "images-TOTAL_FORMS": "0",
-        "images-INITIAL_FORMS": "0",
-        "offers-TOTAL_FORMS": "0",
-        "offers-INITIAL_FORMS": "0",
-        "variants-TOTAL_FORMS": "0",
-        "variants-INITIAL_FORMS": "0",
-        **fields,
-    }
-
-
 def test_product_added_and_repriced_in_the_admin(admin_client, client):
     lamps = CategoryFactory(slug="lamps")
-    admin_client.post(reverse("admin:catalog_product_add"), _admin_form(categories=[lamps.pk]))
+    admin_client.post(reverse("admin:catalog_product_add"), _product_form(categories=[lamps.pk]))
     product = Product.objects.get(name="Lamp")
     assert _copies(product) == {lamps.pk: Decimal("10.00")}
 
     response = admin_client.post(
         reverse("admin:catalog_product_change", args=[product.pk]),
-        _admin_form(price="31.00", slug=product.slug, categories=[lamps.pk]),
+        _product_form(price="31.00", slug=product.slug, categories=[lamps.pk]),
     )
 
     assert response.status_code == 302
