@@ -2,7 +2,8 @@
 
 import json
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.lookups import IsNull
 from django_filters import rest_framework as filters
 
 from catalog.models import Category, Product, ProductVariant
@@ -21,6 +22,19 @@ PRODUCT_SORTS = {
 }
 
 
+def _variant_found(condition: Q, *, found: bool) -> IsNull:
+    """Whether the product has an active variant meeting `condition`, as `(SELECT id ... LIMIT 1) IS [NOT] NULL`.
+
+    Not EXISTS: MariaDB turns an EXISTS into IN and may answer it by materialising every
+    matching variant of the table (a full scan per request at 100k products). A scalar
+    subquery stays a lookup per product in the `variant_product_options` index.
+    """
+    # Unordered: ordered by id, MariaDB may walk the primary key instead of the options index.
+    variants = ProductVariant.objects.filter(condition, product=OuterRef("pk"), is_active=True).order_by()
+    variant = variants.values("pk")[:1]
+    return IsNull(Subquery(variant), not found)
+
+
 def _option_match(queryset, axis: str, value: str):
     """Products offering `value` (exactly, ignoring case) on `axis` ("color" or "size").
 
@@ -30,11 +44,10 @@ def _option_match(queryset, axis: str, value: str):
     for; SQLite has no JSON containment lookup.
     """
     value = value.strip()
-    variants = ProductVariant.objects.filter(product=OuterRef("pk"), is_active=True)
-    has_options = Exists(variants.exclude(**{axis: ""}))
-    offered = Exists(variants.filter(**{f"{axis}__iexact": value}))
+    offered = _variant_found(Q(**{f"{axis}__iexact": value}), found=True)
+    has_no_options = _variant_found(~Q(**{axis: ""}), found=False)
     listed = Q(**{f"{axis}s__icontains": json.dumps(value)})
-    return queryset.filter(offered | (~has_options & listed))
+    return queryset.filter(Q(offered) | (Q(has_no_options) & listed))
 
 
 class ProductFilter(filters.FilterSet):
@@ -66,7 +79,10 @@ class ProductFilter(filters.FilterSet):
         # Resolved once: the facets apply this filter to several querysets.
         if getattr(self, "_category", None) is None:
             self._category = category_resolve(value=value)
-        return queryset.filter(categories=self._category)
+        # The link's copy of the price (ProductCategoryPrice), equal to the product's: MariaDB carries
+        # a price sort and price range over to the link's (category, price, product) index and reads
+        # one page of a large category in order, instead of sorting all of its products.
+        return queryset.filter(category_prices__category=self._category, category_prices__price=F("price"))
 
     def filter_q(self, queryset, name, value):
         return product_filter_text(products=queryset, query=value)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from catalog.filters import ProductFilter
-from catalog.models import Category, Offer, Product
+from catalog.models import Category, Offer, Product, ProductVariant
 from catalog.selectors import offer_list_active, product_list, product_recommended, product_search
 from catalog.services.reviews import review_create
 from catalog.tests.factories import ProductFactory
@@ -77,12 +77,41 @@ def test_default_product_list_reads_the_name_index(large_catalog):
     assert plan[0]["table"] == "catalog_product" and plan[0]["key"] == "product_active_name"
 
 
-def test_category_filtered_price_sort_uses_indexes(large_catalog):
-    products = ProductFilter({"category": large_catalog[3].slug, "sort": "price_asc"}, queryset=product_list()).qs
+@pytest.mark.parametrize("sort", ["price_asc", "price_desc"])
+def test_category_filtered_price_sort_reads_the_link_price_index_in_order(large_catalog, sort):
+    params = {"category": large_catalog[3].slug, "min_price": "10", "max_price": "900", "sort": sort}
+    products = ProductFilter(params, queryset=product_list()).qs
 
     plan = _plan(products[:20])
 
     assert _full_scans(plan) == []
+    assert plan[0]["table"] == "catalog_product_categories" and plan[0]["key"] == "product_category_price"
+    assert all("filesort" not in (row["Extra"] or "") for row in plan if row["select_type"] != "DEPENDENT SUBQUERY")
+    prices = [product.price for product in products[:20]]
+    assert prices == sorted(prices, reverse=sort == "price_desc") and len(prices) == 20
+
+
+def test_option_filters_look_each_product_up_in_the_variant_options_index(large_catalog):
+    ProductVariant.objects.bulk_create(
+        [
+            ProductVariant(product_id=product_id, size=size, color=color, quantity=1)
+            for product_id in Product.objects.values_list("pk", flat=True)[::2]
+            for size in ("S", "M", "L")
+            for color in ("red", "black")
+        ],
+        batch_size=2000,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE TABLE catalog_productvariant")
+        cursor.fetchall()
+    products = ProductFilter({"color": "red", "size": "M"}, queryset=product_list()).qs
+
+    plan = _plan(products[:20])
+
+    variant_rows = [row for row in plan if row["table"] == "U0" and row["key"] != "offer_product_window"]
+    assert _full_scans(plan) == []
+    assert "MATERIALIZED" not in {row["select_type"] for row in plan}
+    assert len(variant_rows) == 4 and {row["key"] for row in variant_rows} == {"variant_product_options"}
 
 
 def test_active_offers_list_uses_the_active_now_index(large_catalog):
