@@ -1,4 +1,4 @@
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from django.conf import settings
 from django.db import transaction
@@ -11,7 +11,7 @@ from shop.errors import InvalidInput
 from shop.media import StoredMedia, images_store, media_delete_on_commit, media_discarded_on_failure
 from shop.slugs import slug_unique
 from shop.webhooks.models import WebhookEventType
-from shop.webhooks.services import webhook_event_record, webhook_events_record
+from shop.webhooks.services import webhook_event_record, webhook_event_types_taken, webhook_events_record
 
 PRODUCT_IMAGE_FOLDER = "products"
 _UNIQUE_FIELDS = ("slug", "sku")
@@ -208,15 +208,19 @@ def product_event_record(*, product: Product, created: bool) -> None:
     webhook_event_record(type=event_type, data=product_webhook_data(product=product))
 
 
-def products_events_record(*, created: Sequence[dict], updated_ids: Collection[int]) -> None:
+def products_events_record(*, created: Callable[[], Sequence[dict]], updated_ids: Collection[int]) -> None:
     """`product_event_record` for a batch of products written in bulk (an import), in a few queries.
 
-    `created` is the `product_webhook_data` of each new product, which its writer has at hand:
-    reading a whole batch back for it cost as much as inserting it. Updated products are read
-    back, as the stock and variant services may have changed them beyond the row's values.
+    `created` gives the `product_webhook_data` of each new product from the values its writer
+    has at hand (reading a whole batch back cost as much as inserting it); it is called only
+    when some endpoint takes product.created. Updated products are read back, as the stock and
+    variant services may have changed them beyond the row's values.
     """
-    events = [(WebhookEventType.PRODUCT_CREATED, data) for data in created]
-    if updated_ids:
+    taken = webhook_event_types_taken()
+    events = []
+    if WebhookEventType.PRODUCT_CREATED in taken:
+        events += [(WebhookEventType.PRODUCT_CREATED, data) for data in created()]
+    if updated_ids and WebhookEventType.PRODUCT_UPDATED in taken:
         products = Product.objects.in_bulk(updated_ids)
         updated = WebhookEventType.PRODUCT_UPDATED
         events += [(updated, product_webhook_data(product=products[pk])) for pk in sorted(updated_ids)]

@@ -26,6 +26,12 @@ def webhook_event_record(*, type: str, data: dict) -> uuid.UUID:
     return webhook_events_record(events=[(type, data)])[0]
 
 
+def webhook_event_types_taken() -> set[str]:
+    """The event types some active endpoint takes: an event of any other type is sent to no one."""
+    endpoints_events = WebhookEndpoint.objects.filter(is_active=True).values_list("events", flat=True)
+    return {event_type for events in endpoints_events for event_type in events}
+
+
 def webhook_events_record(*, events: Sequence[tuple[str, dict]]) -> list[uuid.UUID]:
     """`webhook_event_record` for many events: one multi-row INSERT of events, one of deliveries.
 

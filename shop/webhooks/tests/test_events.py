@@ -41,6 +41,7 @@ def test_product_services_write_created_updated_deleted():
 
 
 def test_import_writes_one_event_per_product_created_or_changed():
+    WebhookEndpointFactory(events=["product.created", "product.updated"])
     ProductFactory(name="Old", slug="old", sku="OLD-1", price=Decimal("5.00"))
     content = b"name,slug,sku,price,quantity\nNew,new,NEW-1,9.00,1\nOld,old,OLD-1,6.00,1\n"
 
@@ -48,6 +49,20 @@ def test_import_writes_one_event_per_product_created_or_changed():
 
     events = {event.data["sku"]: event.type for event in WebhookEvent.objects.all()}
     assert events == {"NEW-1": "product.created", "OLD-1": "product.updated"}
+
+
+def test_an_import_writes_no_product_event_that_no_active_endpoint_takes():
+    WebhookEndpointFactory(events=["order.created"])
+    WebhookEndpointFactory(events=["product.created", "product.updated"], is_active=False)
+    ProductFactory(name="Old", slug="old", sku="OLD-1", price=Decimal("5.00"))
+    WebhookEvent.objects.all().delete()
+    content = b"name,slug,sku,price,quantity\nNew,new,NEW-1,9.00,1\nOld,old,OLD-1,6.00,1\n"
+
+    report = product_import(file=io.BytesIO(content), filename="products.csv")
+
+    assert (report.created, report.updated) == (1, 1)
+    assert not WebhookEvent.objects.exists()
+    assert not WebhookDelivery.objects.exists()
 
 
 def _lamps_import(first: int, count: int) -> int:
