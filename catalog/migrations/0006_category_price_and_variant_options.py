@@ -14,8 +14,10 @@ UPDATE_TRIGGER = "catalog_product_price_update"
 MYSQL = [
     f"ALTER TABLE {LINKS} ADD COLUMN price DECIMAL(12, 2) NOT NULL DEFAULT 0, "
     f"ADD INDEX {PRICE_INDEX} (category_id, price, product_id)",
-    f"CREATE TRIGGER {INSERT_TRIGGER} BEFORE INSERT ON {LINKS} FOR EACH ROW "
-    "SET NEW.price = (SELECT p.price FROM catalog_product p WHERE p.id = NEW.product_id)",
+    # A writer may give the price it has just written (the importer does): the lookup is for the others.
+    f"CREATE TRIGGER {INSERT_TRIGGER} BEFORE INSERT ON {LINKS} FOR EACH ROW BEGIN "
+    "IF NEW.price = 0 THEN SET NEW.price = (SELECT p.price FROM catalog_product p WHERE p.id = NEW.product_id); "
+    "END IF; END",
     f"CREATE TRIGGER {UPDATE_TRIGGER} AFTER UPDATE ON catalog_product FOR EACH ROW BEGIN "
     f"IF NEW.price <> OLD.price THEN UPDATE {LINKS} SET price = NEW.price WHERE product_id = NEW.id; END IF; END",
     f"UPDATE {LINKS} l JOIN catalog_product p ON p.id = l.product_id SET l.price = p.price",
@@ -28,7 +30,7 @@ MYSQL_REVERSE = [
 SQLITE = [
     f"ALTER TABLE {LINKS} ADD COLUMN price decimal NOT NULL DEFAULT 0",
     f"CREATE INDEX {PRICE_INDEX} ON {LINKS} (category_id, price, product_id)",
-    f"CREATE TRIGGER {INSERT_TRIGGER} AFTER INSERT ON {LINKS} FOR EACH ROW BEGIN "
+    f"CREATE TRIGGER {INSERT_TRIGGER} AFTER INSERT ON {LINKS} FOR EACH ROW WHEN NEW.price = 0 BEGIN "
     f"UPDATE {LINKS} SET price = (SELECT p.price FROM catalog_product p WHERE p.id = NEW.product_id) "
     "WHERE id = NEW.id; END",
     f"CREATE TRIGGER {UPDATE_TRIGGER} AFTER UPDATE OF price ON catalog_product FOR EACH ROW "

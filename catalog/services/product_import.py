@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from catalog.cache import catalog_changed
-from catalog.models import Category, Product, ProductImage, ProductVariant
+from catalog.models import Category, Product, ProductCategoryPrice, ProductImage, ProductVariant
 from catalog.services.product_import_rows import (
     ROW_VALUE_FIELDS,
     ImportReport,
@@ -260,9 +260,11 @@ class _Importer:
         # their row locks in the same order as a concurrent checkout.
         self._variants_write(plan)
         self._products_update(plan.changed)
-        self._categories_write(created, plan.relink)
+        self._categories_write(created, plan.new, plan.relink)
         self._images_write(created, plan.reimage, plan.stored_images)
-        products_events_record(created=self._created_event_data(plan.new, created, now), updated_ids=plan.updated_ids)
+        products_events_record(
+            created=lambda: self._created_event_data(plan.new, created, now), updated_ids=plan.updated_ids
+        )
         if created or plan.updated_ids:
             # Bulk writes send no model signals.
             catalog_changed()
@@ -558,18 +560,28 @@ class _Importer:
             changed, [*self.update_fields, "name", "slug", "sku", "updated_at"], batch_size=self.batch_size
         )
 
-    def _categories_write(self, created: list[tuple[Row, int]], relink: list[tuple[Row, int]]) -> None:
+    def _categories_write(
+        self, created: list[tuple[Row, int]], new: list[tuple[Row, dict]], relink: list[tuple[Row, int]]
+    ) -> None:
         if "category" not in self.columns:
             return
         through = Product.categories.through
         if relink:
             through.objects.filter(product_id__in=[product_id for _, product_id in relink]).delete()
-        links = [
-            {"product_id": product_id, "category_id": category_id}
-            for row, product_id in [*created, *relink]
+        # A new product's links carry the price it was just inserted with, which spares the link
+        # trigger its lookup of each; a relinked product's are looked up (its price may have moved).
+        new_links = [
+            {"product_id": product_id, "category_id": category_id, "price": values["price"]}
+            for (row, product_id), (_row, values) in zip(created, new, strict=True)
             for category_id in self._row_category_ids(row)
         ]
-        rows_insert(through, links)
+        rows_insert(ProductCategoryPrice, new_links)
+        relinks = [
+            {"product_id": product_id, "category_id": category_id}
+            for row, product_id in relink
+            for category_id in self._row_category_ids(row)
+        ]
+        rows_insert(through, relinks)
 
     def _images_write(
         self, created: list[tuple[Row, int]], reimage: list[tuple[Row, int]], stored_images: dict
