@@ -266,7 +266,7 @@ class ProductRows:
 
     def count(self) -> int:
         products = Product.objects.all() if self.include_disabled else Product.objects.filter(is_disabled=False)
-        return products[self.start : self.stop].count()
+        return products.values("pk")[self.start : self.stop].count()
 
     def bodies(self, *, staff: bool) -> list[dict]:
         """The bodies of this slice (which must have a stop: a page)."""
