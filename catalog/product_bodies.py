@@ -20,34 +20,11 @@ from django.utils import timezone
 
 from catalog.models import Category, Offer, Product, ProductImage, ProductVariant
 from catalog.pricing import CENT, final_price
+from catalog.product_fields import PRODUCT_COLUMNS
 
-_PRODUCT_COLUMNS = (
-    "id",
-    "name",
-    "slug",
-    "sku",
-    "description",
-    "description_full",
-    "price",
-    "cost_price",
-    "currency",
-    "quantity",
-    "image_cover",
-    "colors",
-    "sizes",
-    "materials",
-    "dimensions",
-    "weight",
-    "is_trending",
-    "is_disabled",
-    "discount_percentage",
-    "rating_average",
-    "rating_count",
-    "created_at",
-    "updated_at",
-)
-# Rows are tuples in this order; the best discount active now comes last.
-_ROW_COLUMNS = tuple(name for name in _PRODUCT_COLUMNS if name != "discount_percentage")
+# Rows are tuples in this order: what staff set (catalog.product_fields), what the shop keeps,
+# and last the best discount active now.
+_ROW_COLUMNS = ("id", *PRODUCT_COLUMNS, "rating_average", "rating_count", "created_at", "updated_at")
 _C = {name: index for index, name in enumerate((*_ROW_COLUMNS, "discount_percentage"))}
 
 
